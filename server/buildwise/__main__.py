@@ -1,0 +1,7 @@
+"""`python -m buildwise` works like `kb-lint`."""
+
+import sys
+
+from buildwise.cli import main
+
+sys.exit(main())

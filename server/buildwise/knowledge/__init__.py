@@ -1,0 +1,175 @@
+"""The knowledge base: native-build facts about PyPI projects and PEP 725 identifiers."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+from buildwise.knowledge.loader import KnowledgeError, default_root, load_index
+from buildwise.knowledge.model import (
+    ECOSYSTEM_ALIASES,
+    ECOSYSTEMS,
+    PLATFORMS,
+    EcosystemNames,
+    IdentifierInfo,
+    PackageInfo,
+    build_identifier,
+    build_package,
+    normalize_name,
+)
+
+__all__ = [
+    "ECOSYSTEMS",
+    "PLATFORMS",
+    "IdentifierInfo",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "PackageInfo",
+    "SystemPackages",
+    "load_knowledge",
+    "normalize_name",
+]
+
+PYTHON_HEADERS_ID = "dep:generic/python"
+
+
+class SystemPackages:
+    """What to install on one ecosystem to build something from source."""
+
+    def __init__(self, ecosystem: str) -> None:
+        self.ecosystem = ecosystem
+        self.names: list[str] = []
+        #: identifier -> why it has no package there (not-packaged reasons, missing mappings)
+        self.notes: dict[str, str] = {}
+
+    def add(self, ident: str, names: EcosystemNames | None) -> None:
+        if names is None:
+            self.notes.setdefault(ident, "no package name known")
+            return
+        if names.not_packaged:
+            self.notes.setdefault(ident, names.not_packaged)
+            return
+        for name in names.install:
+            if name not in self.names:
+                self.names.append(name)
+
+
+class KnowledgeBase:
+    """Read-only access to the compiled index; entries are turned into objects on first use."""
+
+    def __init__(self, index: dict[str, Any], root: Path | None = None) -> None:
+        self.root = root
+        self._packages_raw: dict[str, dict[str, Any]] = index.get("packages", {})
+        self._identifiers_raw: dict[str, dict[str, Any]] = index.get("identifiers", {})
+        self._pythons_raw: dict[str, Any] = index.get("pythons", {})
+        self.files: dict[str, str] = index.get("files", {})
+        self._packages: dict[str, PackageInfo] = {}
+        self._identifiers: dict[str, IdentifierInfo] = {}
+
+    @classmethod
+    def load(cls, root: Path | None = None, *, use_cache: bool = True) -> KnowledgeBase:
+        root = root or default_root()
+        return cls(load_index(root, use_cache=use_cache), root)
+
+    # -- packages ---------------------------------------------------------------------------
+    def package_keys(self) -> list[str]:
+        return sorted(self._packages_raw)
+
+    def package(self, name: str) -> PackageInfo | None:
+        key = normalize_name(name)
+        found = self._packages.get(key)
+        if found is None:
+            raw = self._packages_raw.get(key)
+            if raw is None:
+                return None
+            found = self._packages[key] = build_package(key, raw)
+        return found
+
+    def __contains__(self, name: str) -> bool:
+        return normalize_name(name) in self._packages_raw
+
+    # -- identifiers ------------------------------------------------------------------------
+    def identifier_ids(self) -> list[str]:
+        return sorted(self._identifiers_raw)
+
+    def identifier(self, ident: str) -> IdentifierInfo | None:
+        found = self._identifiers.get(ident)
+        if found is None:
+            raw = self._identifiers_raw.get(ident)
+            if raw is None:
+                return None
+            found = self._identifiers[ident] = build_identifier(ident, raw)
+        return found
+
+    @functools.cached_property
+    def _detect_index(self) -> dict[tuple[str, str], list[str]]:
+        """(kind, name) -> identifiers, for headers, libraries, tools and pkg-config modules."""
+        out: dict[tuple[str, str], list[str]] = {}
+        for ident in self._identifiers_raw:
+            info = self.identifier(ident)
+            assert info is not None
+            for kind, names in (
+                ("header", info.headers),
+                ("library", info.libraries),
+                ("tool", info.tools),
+                ("pkg-config", info.pkg_config),
+            ):
+                for name in names:
+                    out.setdefault((kind, name), []).append(ident)
+        return out
+
+    def identifiers_for(self, kind: str, name: str) -> list[str]:
+        """Identifiers whose ``detect`` lists ``name`` as a header/library/tool/pkg-config module."""
+        return list(self._detect_index.get((kind, name), ()))
+
+    # -- system packages --------------------------------------------------------------------
+    @staticmethod
+    def ecosystem_for(distro: str) -> str:
+        distro = distro.lower()
+        return ECOSYSTEM_ALIASES.get(distro, distro)
+
+    def system_packages(
+        self, identifiers: list[str], ecosystem: str, *, with_python_headers: bool | None = None
+    ) -> SystemPackages:
+        """Packages that provide ``identifiers`` on ``ecosystem``.
+
+        PEP 725: Python's development headers are implied when a compiler is among the identifiers;
+        ``with_python_headers`` forces the choice.
+        """
+        ecosystem = self.ecosystem_for(ecosystem)
+        result = SystemPackages(ecosystem)
+        wanted = list(identifiers)
+        if with_python_headers is None:
+            with_python_headers = any(i.startswith("dep:virtual/compiler/") for i in wanted)
+        if with_python_headers and PYTHON_HEADERS_ID not in wanted:
+            wanted.append(PYTHON_HEADERS_ID)
+        for ident in wanted:
+            info = self.identifier(ident)
+            result.add(ident, info.names(ecosystem) if info else None)
+        return result
+
+    def package_system_packages(self, pkg: PackageInfo, ecosystem: str) -> SystemPackages:
+        return self.system_packages(pkg.external_ids(), ecosystem)
+
+    # -- Python versions --------------------------------------------------------------------
+    @functools.cached_property
+    def pythons(self) -> list[str]:
+        """Known CPython minor versions, oldest first ("3.9", ..., "3.15")."""
+        versions = [str(v["version"]) for v in self._pythons_raw.get("python", [])]
+        return sorted(versions, key=lambda v: tuple(int(p) for p in v.split(".")))
+
+    def python_info(self, version: str) -> dict[str, Any] | None:
+        for entry in self._pythons_raw.get("python", []):
+            if str(entry.get("version")) == version:
+                return dict(entry)
+        return None
+
+
+@functools.cache
+def load_knowledge(root: str | None = None) -> KnowledgeBase:
+    """The process-wide knowledge base, loaded once (``root`` overrides the default location)."""
+    return KnowledgeBase.load(Path(root) if root else None)
+
+
+__all__ += ["ECOSYSTEM_ALIASES", "PLATFORMS", "PYTHON_HEADERS_ID"]
