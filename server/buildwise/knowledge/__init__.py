@@ -63,6 +63,10 @@ class KnowledgeBase:
         self._packages_raw: dict[str, dict[str, Any]] = index.get("packages", {})
         self._identifiers_raw: dict[str, dict[str, Any]] = index.get("identifiers", {})
         self._pythons_raw: dict[str, Any] = index.get("pythons", {})
+        self.obsolete_build_requirements: dict[str, dict[str, Any]] = {
+            normalize_name(str(entry.get("name", ""))): entry
+            for entry in index.get("build_requirements", {}).get("obsolete", [])
+        }
         self.files: dict[str, str] = index.get("files", {})
         self._packages: dict[str, PackageInfo] = {}
         self._identifiers: dict[str, IdentifierInfo] = {}

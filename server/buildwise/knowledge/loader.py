@@ -23,7 +23,7 @@ import tomli
 from buildwise import __version__
 
 #: Bumped whenever the shape of the compiled index changes.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 
 RawTable = dict[str, Any]
 
@@ -62,7 +62,7 @@ def cache_dir() -> Path:
 class SourceFile:
     """One TOML file of the knowledge base."""
 
-    kind: str  # "package" | "identifier" | "pythons"
+    kind: str  # "package" | "identifier" | "pythons" | "build-requirements"
     path: Path
     relpath: str
 
@@ -87,9 +87,10 @@ def list_sources(root: Path) -> list[SourceFile]:
                     found.append(
                         SourceFile("identifier", path, path.relative_to(root).as_posix())
                     )
-    pythons = root / "pythons.toml"
-    if pythons.is_file():
-        found.append(SourceFile("pythons", pythons, "pythons.toml"))
+    for kind, name in (("pythons", "pythons.toml"), ("build-requirements", "build-requirements.toml")):
+        single = root / name
+        if single.is_file():
+            found.append(SourceFile(kind, single, name))
     return found
 
 
@@ -136,6 +137,7 @@ def compile_index(sources: list[SourceFile]) -> RawTable:
     identifiers: dict[str, RawTable] = {}
     files: dict[str, str] = {}
     pythons: RawTable = {}
+    build_requirements: RawTable = {}
     for source in sources:
         data = read_toml(source.path)
         if source.kind == "package":
@@ -146,13 +148,16 @@ def compile_index(sources: list[SourceFile]) -> RawTable:
             ident = identifier_from_path(source.relpath)
             identifiers[ident] = data
             files[f"identifier:{ident}"] = source.relpath
-        else:
+        elif source.kind == "pythons":
             pythons = data
+        else:
+            build_requirements = data
     return {
         "format": INDEX_FORMAT,
         "packages": packages,
         "identifiers": identifiers,
         "pythons": pythons,
+        "build_requirements": build_requirements,
         "files": files,
     }
 

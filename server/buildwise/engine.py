@@ -1,0 +1,262 @@
+"""``lint()``: the one entry point the CLI and the language server share.
+
+parse (done by the workspace, cached) -> facts (per document) -> rules (each isolated: an exception
+in one is reported through ``on_rule_error`` and the others still run) -> suppressions -> findings.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from buildwise.config import Config
+from buildwise.facts import Dependency, pyproject_dependencies, requirements_dependencies
+from buildwise.files import FileReader, discover, is_pyproject
+from buildwise.knowledge import KnowledgeBase
+from buildwise.model import Finding, Fix, Severity, Span
+from buildwise.project import (
+    IncludeGraph,
+    Project,
+    PyprojectDocument,
+    RequirementsDocument,
+    load_requirements_document,
+)
+from buildwise.rules import Rule, all_rules
+
+RuleErrorHandler = Callable[[str, str, BaseException], None]
+
+_SUPPRESS_RE = re.compile(r"#\s*kb-lint:\s*ignore(?P<file>-file)?\b(?:\[(?P<codes>[^\]]*)\])?", re.I)
+
+
+@dataclass
+class LintContext:
+    """What a rule sees: the document, its dependencies, the project and the knowledge base."""
+
+    kb: KnowledgeBase
+    project: Project
+    path: str
+    kind: str  # "pyproject" | "requirements"
+    pyproject: PyprojectDocument | None = None
+    requirements: RequirementsDocument | None = None
+    dependencies: list[Dependency] = field(default_factory=list)
+    _rule: Rule | None = None
+    _found: list[Finding] = field(default_factory=list)
+
+    @property
+    def config(self) -> Config:
+        return self.project.config
+
+    @property
+    def lines(self) -> list[str]:
+        if self.pyproject is not None:
+            return self.pyproject.toml.index.lines
+        if self.requirements is not None:
+            return self.requirements.parsed.lines
+        return []
+
+    def report(
+        self,
+        span: Span,
+        message: str,
+        *,
+        fixes: Iterable[Fix] = (),
+        severity: Severity | None = None,
+        data: dict[str, Any] | None = None,
+        path: str | None = None,
+    ) -> Finding:
+        assert self._rule is not None
+        rule = self._rule
+        finding = Finding(
+            code=rule.code,
+            name=rule.name,
+            severity=severity or rule.severity,
+            message=message,
+            path=path or self.path,
+            span=span,
+            fixes=tuple(fixes),
+            data=data or {},
+        )
+        self._found.append(finding)
+        return finding
+
+
+def _suppressions(lines: list[str]) -> tuple[dict[int, set[str] | None], set[str] | None, bool]:
+    """Line -> suppressed codes (None = all), file-level codes, whether the whole file is ignored."""
+    per_line: dict[int, set[str] | None] = {}
+    file_codes: set[str] = set()
+    whole_file = False
+    for n, line in enumerate(lines):
+        if "kb-lint" not in line:
+            continue
+        for m in _SUPPRESS_RE.finditer(line):
+            codes = {c.strip().upper() for c in (m["codes"] or "").split(",") if c.strip()} or None
+            if m["file"]:
+                if codes is None:
+                    whole_file = True
+                else:
+                    file_codes |= codes
+            else:
+                existing = per_line.get(n, set())
+                per_line[n] = None if codes is None or existing is None else existing | codes
+    return per_line, file_codes, whole_file
+
+
+def _suppressed(code: str, codes: set[str] | None) -> bool:
+    return codes is None or any(code.startswith(c) for c in codes)
+
+
+def apply_suppressions(findings: list[Finding], lines: list[str]) -> list[Finding]:
+    if not any("kb-lint" in line for line in lines):
+        return findings
+    per_line, file_codes, whole_file = _suppressions(lines)
+    if whole_file:
+        return []
+    kept = []
+    for f in findings:
+        if file_codes and _suppressed(f.code, file_codes):
+            continue
+        if any(
+            n in per_line and _suppressed(f.code, per_line[n])
+            for n in range(f.span.start.line, f.span.end.line + 1)
+        ):
+            continue
+        kept.append(f)
+    return kept
+
+
+def run_rules(ctx: LintContext, on_rule_error: RuleErrorHandler | None = None) -> list[Finding]:
+    config = ctx.config
+    for rule in all_rules():
+        if ctx.kind not in rule.applies_to or not config.enabled(rule.code, ctx.project.relpath(ctx.path)):
+            continue
+        ctx._rule = rule
+        try:
+            for _ in rule.check(ctx) or ():
+                pass
+        except Exception as exc:  # one broken rule must not take the others down
+            if on_rule_error is not None:
+                on_rule_error(rule.code, ctx.path, exc)
+    ctx._rule = None
+    findings = []
+    for f in ctx._found:
+        if f.path != ctx.path and not config.enabled(f.code, ctx.project.relpath(f.path)):
+            continue
+        severity = config.severity_for(f.code, f.severity)
+        findings.append(f if severity == f.severity else _with_severity(f, severity))
+    return findings
+
+
+def _with_severity(f: Finding, severity: Severity) -> Finding:
+    return Finding(f.code, f.name, severity, f.message, f.path, f.span, f.fixes, f.data)
+
+
+class Workspace:
+    """Projects by root, a file reader (editor buffers first), the knowledge base, and settings."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        reader: FileReader | None = None,
+        overrides: Config | None = None,
+        override_origin: str = "cli",
+        on_rule_error: RuleErrorHandler | None = None,
+    ) -> None:
+        self.kb = kb
+        self.reader = reader or FileReader()
+        self.overrides = overrides
+        self.override_origin = override_origin
+        self.on_rule_error = on_rule_error
+        self._projects: dict[str, Project] = {}
+
+    def project_root(self, path: str | Path) -> Path:
+        start = Path(os.path.abspath(path))
+        directory = start if start.is_dir() else start.parent
+        for candidate in (directory, *directory.parents):
+            if self.reader.exists(candidate / "pyproject.toml"):
+                return candidate
+        return directory
+
+    def project_for(self, path: str | Path) -> Project:
+        root = self.project_root(path)
+        key = str(root)
+        project = self._projects.get(key)
+        if project is None:
+            project = Project(root, self.reader, self.kb.pythons)
+            project.apply_overrides(self.overrides, self.override_origin)
+            self._projects[key] = project
+        return project
+
+    def invalidate(self, path: str | Path | None = None, *, source_tree: bool = False) -> None:
+        """Forget cached projects (all, or the one owning ``path``)."""
+        if path is None:
+            self._projects.clear()
+            return
+        root = str(self.project_root(path))
+        if source_tree and root in self._projects:
+            self._projects[root].invalidate_source_tree()
+        else:
+            self._projects.pop(root, None)
+
+    def context_for(self, path: str, graph: IncludeGraph | None = None) -> LintContext | None:
+        path = os.path.abspath(path)
+        project = self.project_for(path)
+        if is_pyproject(path):
+            if project.pyproject is None or os.path.abspath(project.pyproject.path) != path:
+                project = Project(Path(path).parent, self.reader, self.kb.pythons)
+                project.apply_overrides(self.overrides, self.override_origin)
+            doc = project.pyproject
+            if doc is None:
+                return None
+            ctx = LintContext(self.kb, project, path, "pyproject", pyproject=doc)
+            ctx.dependencies = pyproject_dependencies(doc.toml)
+            return ctx
+        graph = graph or IncludeGraph(self.reader)
+        req = load_requirements_document(path, graph)
+        ctx = LintContext(self.kb, project, path, "requirements", requirements=req)
+        ctx.dependencies = requirements_dependencies(path, req.parsed.requirements, constraint=req.constraint)
+        return ctx
+
+    def lint_file(self, path: str, graph: IncludeGraph | None = None) -> list[Finding]:
+        ctx = self.context_for(path, graph)
+        if ctx is None:
+            return []
+        findings = run_rules(ctx, self.on_rule_error)
+        own = [f for f in findings if f.path == ctx.path]
+        other = [f for f in findings if f.path != ctx.path]
+        return sorted(apply_suppressions(own, ctx.lines) + other, key=Finding.sort_key)
+
+    def lint_paths(self, paths: list[Path]) -> tuple[list[Finding], list[str]]:
+        """Lint every file found under ``paths``, and every requirements file they include:
+        (findings, checked files)."""
+        graph = IncludeGraph(self.reader)
+        findings: list[Finding] = []
+        checked: list[str] = []
+        seen: set[str] = set()
+        queue = list(discover(paths, self.overrides.exclude if self.overrides else ()))
+        while queue:
+            path = queue.pop(0)
+            key = os.path.normcase(os.path.abspath(path))
+            if key in seen:
+                continue
+            seen.add(key)
+            project = self.project_for(path)
+            if project.config.excluded(project.relpath(str(path))):
+                continue
+            checked.append(str(path))
+            findings += self.lint_file(str(path), graph)
+            if not is_pyproject(path):
+                _read, parsed = graph.load(str(path))
+                for include in parsed.includes if parsed is not None else ():
+                    target = graph.target_path(str(path), include)
+                    if not include.unresolved and os.path.isfile(target):
+                        queue.append(Path(target))
+        return findings, checked
+
+
+def lint(path: str, workspace: Workspace) -> list[Finding]:
+    """Findings for one file (pyproject.toml or a requirements file), as both faces see them."""
+    return workspace.lint_file(path)

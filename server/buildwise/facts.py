@@ -1,0 +1,187 @@
+"""Facts rules need, computed once per document: dependencies with positions, targets, build system."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from buildwise.model import Position, Span
+from buildwise.parse.requirement import ParsedRequirement, parse_requirement
+from buildwise.parse.requirements import RequirementLine
+from buildwise.parse.toml import ArrayInfo, TomlDocument
+
+
+class Dependency:
+    """One requirement string in a document, wherever it came from, with lazily computed ranges."""
+
+    __slots__ = ("_locate", "_spans", "constraint", "group", "index", "parsed", "path", "req_line")
+
+    def __init__(
+        self,
+        parsed: ParsedRequirement,
+        group: str,
+        path: str,
+        locate: Callable[[], tuple[Span, Span | None]],
+        *,
+        index: int = 0,
+        req_line: RequirementLine | None = None,
+        constraint: bool = False,
+    ) -> None:
+        self.parsed = parsed
+        self.group = group
+        self.path = path
+        self.index = index
+        self.req_line = req_line
+        self.constraint = constraint
+        self._locate = locate
+        self._spans: tuple[Span, Span | None] | None = None
+
+    @property
+    def is_build(self) -> bool:
+        return self.group == "build-system.requires"
+
+    @property
+    def key(self) -> str:
+        return self.parsed.key
+
+    def _located(self) -> tuple[Span, Span | None]:
+        if self._spans is None:
+            self._spans = self._locate()
+        return self._spans
+
+    @property
+    def span(self) -> Span:
+        """The whole element (a TOML string with its quotes, or the requirement on its line)."""
+        return self._located()[0]
+
+    @property
+    def text_span(self) -> Span | None:
+        """The requirement text itself (inside the quotes); None when it spans several lines."""
+        return self._located()[1]
+
+    def _sub(self, rng: tuple[int, int] | None) -> Span:
+        inner = self.text_span
+        if rng is None or inner is None or inner.start.line != inner.end.line:
+            return self.span
+        line, col = inner.start.line, inner.start.column
+        return Span(Position(line, col + rng[0]), Position(line, col + rng[1]))
+
+    @property
+    def name_span(self) -> Span:
+        return self._sub(self.parsed.name_range)
+
+    @property
+    def specifier_span(self) -> Span:
+        """The version specifier, or the name when there is none."""
+        return self._sub(self.parsed.specifier_range or self.parsed.name_range)
+
+    @property
+    def error_span(self) -> Span:
+        return self._sub(self.parsed.error_range)
+
+    def __repr__(self) -> str:
+        return f"Dependency({self.parsed.text!r}, group={self.group!r})"
+
+
+def _array_locator(array: ArrayInfo, index: int) -> Callable[[], tuple[Span, Span | None]]:
+    def locate() -> tuple[Span, Span | None]:
+        element = array.elements[index]
+        return element.span, element.value_span
+
+    return locate
+
+
+def _array_dependencies(doc: TomlDocument, path: tuple[str, ...], group: str) -> list[Dependency]:
+    values = doc.get(*path)
+    info = doc.key(*path)
+    if not isinstance(values, list) or info is None or info.array is None:
+        return []
+    out: list[Dependency] = []
+    array = info.array
+    for i, value in enumerate(values):
+        if isinstance(value, str):
+            out.append(Dependency(parse_requirement(value), group, doc.path, _array_locator(array, i), index=i))
+    return out
+
+
+def pyproject_dependencies(doc: TomlDocument) -> list[Dependency]:
+    """Every requirement string pyproject.toml declares, build requirements first."""
+    deps = _array_dependencies(doc, ("build-system", "requires"), "build-system.requires")
+    deps += _array_dependencies(doc, ("project", "dependencies"), "project.dependencies")
+    optional = doc.get("project", "optional-dependencies")
+    if isinstance(optional, dict):
+        for extra in optional:
+            deps += _array_dependencies(
+                doc, ("project", "optional-dependencies", extra), f"project.optional-dependencies.{extra}"
+            )
+    groups = doc.get("dependency-groups")
+    if isinstance(groups, dict):
+        for group in groups:
+            deps += _array_dependencies(doc, ("dependency-groups", group), f"dependency-groups.{group}")
+    return deps
+
+
+def requirements_dependencies(path: str, lines: list[RequirementLine], *, constraint: bool) -> list[Dependency]:
+    out: list[Dependency] = []
+    for n, line in enumerate(lines):
+        if line.parsed is None:
+            continue
+        out.append(
+            Dependency(
+                line.parsed,
+                "constraints" if constraint else "requirements",
+                path,
+                _requirement_line_locator(line),
+                index=n,
+                req_line=line,
+                constraint=constraint,
+            )
+        )
+    return out
+
+
+def _requirement_line_locator(line: RequirementLine) -> Callable[[], tuple[Span, Span | None]]:
+    def locate() -> tuple[Span, Span | None]:
+        span = line.span
+        return span, span if span.start.line == span.end.line else None
+
+    return locate
+
+
+@dataclass(frozen=True)
+class BuildSystem:
+    present: bool
+    requires: tuple[str, ...] | None
+    backend: str | None
+    backend_path: tuple[str, ...] | None
+
+
+def build_system(doc: TomlDocument) -> BuildSystem:
+    table = doc.get("build-system")
+    if not isinstance(table, dict):
+        return BuildSystem(False, None, None, None)
+    requires = table.get("requires")
+    backend = table.get("build-backend")
+    backend_path = table.get("backend-path")
+    return BuildSystem(
+        True,
+        tuple(r for r in requires if isinstance(r, str)) if isinstance(requires, list) else None,
+        backend if isinstance(backend, str) else None,
+        tuple(backend_path) if isinstance(backend_path, list) else None,
+    )
+
+
+def requires_python(doc: TomlDocument | None) -> tuple[SpecifierSet | None, str | None]:
+    """project.requires-python as a SpecifierSet, and a parse error message when it is not one."""
+    if doc is None:
+        return None, None
+    value: Any = doc.get("project", "requires-python")
+    if not isinstance(value, str):
+        return None, None
+    try:
+        return SpecifierSet(value), None
+    except InvalidSpecifier:
+        return None, f"requires-python {value!r} is not a valid version specifier"

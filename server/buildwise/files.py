@@ -1,0 +1,135 @@
+"""Reading project files (editor buffers first, then disk) and finding the files kb-lint checks."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from buildwise.sourcetree import SKIP_DIRS, is_virtualenv
+from buildwise.text import MAX_FILE_BYTES, decode
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    text: str | None
+    #: Why the file could not be read, or what is wrong with its bytes (then ``text`` is set too).
+    problem: str | None = None
+    #: For a decode problem: where the first bad byte is.
+    problem_at: tuple[int, int] | None = None
+    #: The editor's document version when the text came from an open buffer.
+    version: int | None = None
+
+
+class FileReader:
+    """Reads files, preferring the editor's unsaved text (``overlays``) over what is on disk."""
+
+    def __init__(self, max_bytes: int = MAX_FILE_BYTES) -> None:
+        self.overlays: dict[str, tuple[str, int | None]] = {}
+        self.max_bytes = max_bytes
+
+    @staticmethod
+    def key(path: str | Path) -> str:
+        return os.path.normcase(os.path.abspath(path))
+
+    def set_overlay(self, path: str | Path, text: str, version: int | None = None) -> None:
+        self.overlays[self.key(path)] = (text, version)
+
+    def drop_overlay(self, path: str | Path) -> None:
+        self.overlays.pop(self.key(path), None)
+
+    def exists(self, path: str | Path) -> bool:
+        return self.key(path) in self.overlays or os.path.isfile(path)
+
+    def read(self, path: str | Path) -> ReadResult:
+        overlay = self.overlays.get(self.key(path))
+        if overlay is not None:
+            return ReadResult(overlay[0], version=overlay[1])
+        try:
+            size = os.path.getsize(path)
+            if os.path.isdir(path):
+                return ReadResult(None, "is a directory, not a file")
+            if size > self.max_bytes:
+                return ReadResult(
+                    None,
+                    f"is {size / 1_048_576:.1f} MiB; files over {self.max_bytes // 1_048_576} MiB are not checked",
+                )
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except FileNotFoundError:
+            return ReadResult(None, "does not exist")
+        except PermissionError:
+            return ReadResult(None, "cannot be read (permission denied)")
+        except OSError as exc:
+            return ReadResult(None, f"cannot be read ({exc.strerror or exc})")
+        decoded = decode(data)
+        if decoded.decode_error is not None:
+            line, col, message = decoded.decode_error
+            return ReadResult(decoded.text, message, (line, col))
+        return ReadResult(decoded.text)
+
+
+_NOT_REQUIREMENTS_IN = frozenset({"manifest", "makefile", "configure", "setup", "config"})
+
+
+def is_requirements_file(path: str | Path) -> bool:
+    """requirements*.txt, *requirements*.txt, constraints*.txt, requirements/*.txt, pip-tools *.in."""
+    p = Path(path)
+    name = p.name.lower()
+    parent = p.parent.name.lower()
+    if name.endswith(".txt"):
+        return "requirements" in name or name.startswith("constraints") or parent in ("requirements", "reqs")
+    if name.endswith(".in"):
+        stem = name[:-3]
+        return "." not in stem and stem not in _NOT_REQUIREMENTS_IN
+    return False
+
+
+def is_pyproject(path: str | Path) -> bool:
+    return Path(path).name == "pyproject.toml"
+
+
+def is_lock_file(path: str | Path) -> bool:
+    name = Path(path).name
+    return name == "uv.lock" or name == "pylock.toml" or bool(re.fullmatch(r"pylock\.[^.]+\.toml", name))
+
+
+def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Iterator[Path]:
+    """Files under ``paths`` that kb-lint checks, skipping VCS, virtual-env and node_modules folders.
+
+    A path given explicitly is always yielded (even when its name does not match a pattern), so
+    ``kb-lint check deps/prod.txt`` works.
+    """
+    from buildwise.config import _path_matches
+
+    seen: set[str] = set()
+    for start in paths:
+        if start.is_file():
+            key = os.path.abspath(start)
+            if key not in seen:
+                seen.add(key)
+                yield start
+            continue
+        for dirpath, dirnames, filenames in os.walk(start):
+            rel_dir = os.path.relpath(dirpath, start).replace(os.sep, "/")
+            dirnames[:] = sorted(
+                d
+                for d in dirnames
+                if d not in SKIP_DIRS
+                and not d.endswith(".egg-info")
+                and not is_virtualenv(os.path.join(dirpath, d))
+                and not any(_path_matches(f"{rel_dir}/{d}".lstrip("./"), e) for e in exclude)
+            )
+            for name in sorted(filenames):
+                if not (is_pyproject(name) or is_requirements_file(Path(dirpath) / name)):
+                    continue
+                candidate = Path(dirpath) / name
+                rel = os.path.relpath(candidate, start).replace(os.sep, "/")
+                if any(_path_matches(rel, e) for e in exclude):
+                    continue
+                key = os.path.abspath(candidate)
+                if key not in seen:
+                    seen.add(key)
+                    yield candidate

@@ -1,0 +1,434 @@
+"""pyproject.toml with a position for everything: values from tomli, positions from tree-sitter-toml.
+
+A valid document is parsed twice, once by each (tomli for exact TOML semantics, tree-sitter for
+source ranges). A broken one is cut into table chunks (at lines that open a table); every chunk
+that parses on its own contributes its values and positions, and inside a broken chunk every
+key/value pair that parses on its own still counts. So a typo in ``[tool.black]`` does not hide the
+missing build requirement in ``[build-system]``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import tomli
+import tree_sitter_toml
+from tree_sitter import Language, Node, Parser
+
+from buildwise.model import Position, Span
+from buildwise.text import LineIndex
+
+Key = tuple[str | int, ...]
+
+_LANGUAGE = Language(tree_sitter_toml.language())
+
+_HEADER_RE = re.compile(r"^[ \t]*\[\[?[ \t]*[A-Za-z0-9_\-\"'. \t]+\]\]?[ \t]*(#.*)?$")
+
+
+@dataclass(frozen=True)
+class TomlError:
+    span: Span
+    message: str
+
+
+@dataclass
+class ArrayElement:
+    index: int
+    span: Span
+    #: Inside the quotes, for strings (where a requirement's name and specifier columns start).
+    value_span: Span | None
+    kind: str  # "string", "inline_table", "integer", ...
+    value: Any
+
+
+class ArrayInfo:
+    """An array value. Its elements' positions are computed on first use: a 1,000-dependency list
+    costs nothing until a rule asks where one of them is."""
+
+    def __init__(self, node: Node, indexer: _Indexer) -> None:
+        self._node = node
+        self._indexer = indexer
+        self.span = indexer.span(node)
+        self.multiline = node.start_point[0] != node.end_point[0]
+        self._elements: list[ArrayElement] | None = None
+        self.close_bracket = self.span.end
+        self.trailing_comma = False
+        self.element_indent: str | None = None
+        self.last_item_end: Position | None = None
+
+    @property
+    def open_bracket(self) -> Position:
+        return self.span.start
+
+    @property
+    def elements(self) -> list[ArrayElement]:
+        if self._elements is None:
+            self._elements = self._indexer.array_elements(self._node, self)
+        return self._elements
+
+    def layout(self) -> ArrayInfo:
+        """Make sure close_bracket, trailing_comma, element_indent and last_item_end are set."""
+        _ = self.elements
+        return self
+
+
+@dataclass
+class KeyInfo:
+    path: Key
+    key_span: Span
+    value_span: Span
+    #: The whole ``key = value`` statement (up to the end of the value).
+    pair_span: Span
+    value_kind: str
+    array: ArrayInfo | None = None
+
+
+@dataclass
+class TableInfo:
+    path: Key
+    #: ``[name]`` including brackets; None for the root table and tables only implied by dotted keys.
+    header_span: Span | None
+    #: End of the table's last statement (or of its header when it is empty).
+    content_end: Position
+    is_array: bool = False
+
+
+@dataclass
+class TomlDocument:
+    path: str
+    text: str
+    data: dict[str, Any]
+    errors: list[TomlError]
+    keys: dict[Key, KeyInfo] = field(default_factory=dict)
+    tables: dict[Key, TableInfo] = field(default_factory=dict)
+    index: LineIndex = field(default_factory=lambda: LineIndex(""))
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def get(self, *path: str | int) -> Any:
+        node: Any = self.data
+        for part in path:
+            if isinstance(part, int):
+                if not isinstance(node, list) or part >= len(node):
+                    return None
+                node = node[part]
+            else:
+                if not isinstance(node, dict) or part not in node:
+                    return None
+                node = node[part]
+        return node
+
+    def key(self, *path: str | int) -> KeyInfo | None:
+        return self.keys.get(tuple(path))
+
+    def table(self, *path: str | int) -> TableInfo | None:
+        return self.tables.get(tuple(path))
+
+    def span_of(self, *path: str | int) -> Span | None:
+        """The best range for a path: its key, else its table header, else None."""
+        info = self.keys.get(tuple(path))
+        if info is not None:
+            return info.key_span
+        table = self.tables.get(tuple(path))
+        if table is not None and table.header_span is not None:
+            return table.header_span
+        return None
+
+
+class _Indexer:
+    """Walks one tree-sitter tree and records keys, tables and arrays with positions."""
+
+    def __init__(self, doc: TomlDocument, row_offset: int, aot_counters: dict[Key, int]) -> None:
+        self.doc = doc
+        self.index = doc.index
+        self.row_offset = row_offset
+        self.aot_counters = aot_counters
+        self.ascii = doc.text.isascii()
+
+    def pos(self, point: Any) -> Position:
+        if self.ascii:
+            return Position(point[0] + self.row_offset, point[1])
+        return self.index.position(point[0] + self.row_offset, point[1])
+
+    def span(self, node: Node) -> Span:
+        return Span(self.pos(node.start_point), self.pos(node.end_point))
+
+    def run(self, root: Node) -> None:
+        self._pairs((), root.children)
+        for child in root.children:
+            if child.type == "table":
+                self._table(child, is_array=False)
+            elif child.type == "table_array_element":
+                self._table(child, is_array=True)
+
+    def _table(self, node: Node, *, is_array: bool) -> None:
+        key_node = next((c for c in node.children if c.type in _KEY_TYPES), None)
+        if key_node is None:
+            return
+        parts = key_parts(key_node)
+        if parts is None:
+            return
+        path: Key = tuple(parts)
+        header_end = next(
+            (c for c in node.children if c.type in ("]", "]]")), key_node
+        )
+        header = Span(self.pos(node.start_point), self.pos(header_end.end_point))
+        if is_array:
+            n = self.aot_counters.get(path, 0)
+            self.aot_counters[path] = n + 1
+            self.doc.tables.setdefault(path, TableInfo(path, header, header.end, True))
+            path = (*path, n)
+        last = header.end
+        for child in node.children:
+            if child.type in ("pair", "comment"):
+                last = self.pos(child.end_point)
+        self.doc.tables[path] = TableInfo(path, header, last, is_array)
+        self._pairs(path, node.children)
+
+    def _pairs(self, base: Key, children: list[Node]) -> None:
+        for child in children:
+            if child.type == "pair" and not child.has_error:
+                self._pair(base, child)
+
+    def _pair(self, base: Key, node: Node) -> None:
+        key_node = node.children[0] if node.children else None
+        if key_node is None or key_node.type not in _KEY_TYPES:
+            return
+        parts = key_parts(key_node)
+        if parts is None:
+            return
+        value = _pair_value(node)
+        if value is None:
+            return
+        path: Key = (*base, *parts)
+        info = KeyInfo(
+            path=path,
+            key_span=self.span(key_node),
+            value_span=self.span(value),
+            pair_span=Span(self.pos(node.start_point), self.pos(value.end_point)),
+            value_kind=value.type,
+        )
+        self.doc.keys[path] = info
+        for i in range(1, len(parts)):  # dotted keys imply tables: a.b.c = 1 implies a and a.b
+            self.doc.tables.setdefault(
+                (*base, *parts[:i]), TableInfo((*base, *parts[:i]), None, info.pair_span.end)
+            )
+        if value.type == "array":
+            info.array = self._array(value)
+        elif value.type == "inline_table":
+            self._pairs(path, value.children)
+
+    def _array(self, node: Node) -> ArrayInfo:
+        return ArrayInfo(node, self)
+
+    def array_elements(self, node: Node, info: ArrayInfo) -> list[ArrayElement]:
+        elements: list[ArrayElement] = []
+        start_row = node.start_point[0]
+        for child in node.children:
+            ctype = child.type
+            if ctype == "[":
+                continue
+            if ctype == "]":
+                info.close_bracket = self.pos(child.start_point)
+                continue
+            if ctype == ",":
+                info.trailing_comma = True
+                continue
+            info.last_item_end = self.pos(child.end_point)
+            if ctype == "comment":
+                continue
+            info.trailing_comma = False
+            span = self.span(child)
+            if info.element_indent is None and child.start_point[0] != start_row:
+                line = self.index.line(span.start.line)
+                info.element_indent = line[: len(line) - len(line.lstrip())]
+            value, value_span = _element_value(child, span)
+            elements.append(ArrayElement(len(elements), span, value_span, ctype, value))
+        return elements
+
+
+_KEY_TYPES = frozenset({"bare_key", "quoted_key", "dotted_key"})
+
+
+def _pair_value(node: Node) -> Node | None:
+    """The value of ``key = value  # comment``: the first named node after the ``=``."""
+    seen_equals = False
+    for child in node.children:
+        if child.type == "=":
+            seen_equals = True
+        elif seen_equals and child.type != "comment":
+            return child
+    return None
+
+
+def key_parts(node: Node) -> list[str] | None:
+    if node.type == "bare_key":
+        return [_text(node)]
+    if node.type == "quoted_key":
+        value = _decode_string(_text(node))
+        return None if value is None else [value]
+    if node.type == "dotted_key":
+        out: list[str] = []
+        for child in node.children:
+            if child.type in _KEY_TYPES:
+                parts = key_parts(child)
+                if parts is None:
+                    return None
+                out += parts
+        return out
+    return None
+
+
+def _text(node: Node) -> str:
+    raw = node.text
+    return raw.decode("utf-8", errors="replace") if raw is not None else ""
+
+
+def _decode_string(literal: str) -> str | None:
+    """The value of a TOML string literal; the fast path avoids tomli for plain strings."""
+    if (
+        len(literal) >= 2
+        and literal[0] == literal[-1]
+        and literal[0] in "\"'"
+        and not literal.startswith(('"""', "'''"))
+        and (literal[0] == "'" or "\\" not in literal)
+    ):
+        return literal[1:-1]
+    try:
+        value = tomli.loads(f"v = {literal}")["v"]
+    except tomli.TOMLDecodeError:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _element_value(node: Node, span: Span) -> tuple[Any, Span | None]:
+    if node.type != "string":
+        return None, None
+    literal = _text(node)
+    value = _decode_string(literal)
+    quote = 3 if literal.startswith(('"""', "'''")) else 1
+    if span.start.line == span.end.line:
+        inner = Span(
+            Position(span.start.line, span.start.column + quote),
+            Position(span.end.line, max(span.start.column + quote, span.end.column - quote)),
+        )
+    else:
+        inner = span
+    return value, inner
+
+
+def _error_span(index: LineIndex, line: int, column: int) -> Span:
+    """A visible range for an error: from the column to the end of the line (at least one char)."""
+    text = index.line(line)
+    end = len(text.rstrip("\r"))
+    if column >= end:
+        return Span(Position(line, max(0, end - 1) if end else 0), Position(line, max(end, 1)))
+    return Span(Position(line, column), Position(line, end))
+
+
+def split_chunks(text: str) -> list[tuple[int, str]]:
+    """Cut a document at lines that open a table, outside multi-line strings: [(first_line, text)]."""
+    lines = text.split("\n")
+    chunks: list[tuple[int, list[str]]] = [(0, [])]
+    in_multiline: str | None = None
+    for n, line in enumerate(lines):
+        if in_multiline is None and n > 0 and _HEADER_RE.match(line):
+            chunks.append((n, []))
+        chunks[-1][1].append(line)
+        for quote in ('"""', "'''"):
+            count = line.count(quote)
+            if count % 2 == 1 and (in_multiline is None or in_multiline == quote):
+                in_multiline = None if in_multiline == quote else quote
+    return [(start, "\n".join(body)) for start, body in chunks]
+
+
+def _merge(target: dict[str, Any], source: dict[str, Any]) -> None:
+    for key, value in source.items():
+        if key in target and isinstance(target[key], dict) and isinstance(value, dict):
+            _merge(target[key], value)
+        elif key in target and isinstance(target[key], list) and isinstance(value, list):
+            target[key].extend(value)
+        else:
+            target[key] = value
+
+
+def _set_path(target: dict[str, Any], path: Key, value: Any) -> None:
+    node: Any = target
+    for part in path[:-1]:
+        if isinstance(part, int):
+            if not isinstance(node, list):
+                return
+            while len(node) <= part:
+                node.append({})
+            node = node[part]
+        else:
+            if not isinstance(node, dict):
+                return
+            node = node.setdefault(part, {})
+    if isinstance(node, dict) and isinstance(path[-1], str):
+        node.setdefault(path[-1], value)
+
+
+def _parser() -> Parser:
+    return Parser(_LANGUAGE)
+
+
+def parse_toml(text: str, path: str = "pyproject.toml") -> TomlDocument:
+    """Parse ``text``; never raises. Syntax errors land in ``errors`` with their positions."""
+    index = LineIndex(text)
+    doc = TomlDocument(path=path, text=text, data={}, errors=[], index=index)
+    parser = _parser()
+    try:
+        doc.data = tomli.loads(text)
+    except tomli.TOMLDecodeError:
+        _parse_broken(doc, parser)
+        return doc
+    _Indexer(doc, 0, {}).run(parser.parse(text.encode("utf-8")).root_node)
+    return doc
+
+
+def _parse_broken(doc: TomlDocument, parser: Parser) -> None:
+    counters: dict[Key, int] = {}
+    for start, chunk in split_chunks(doc.text):
+        tree = parser.parse(chunk.encode("utf-8"))
+        indexer = _Indexer(doc, start, counters)
+        try:
+            values = tomli.loads(chunk)
+        except tomli.TOMLDecodeError as exc:
+            line = start + (getattr(exc, "lineno", 1) or 1) - 1
+            column = (getattr(exc, "colno", 1) or 1) - 1
+            message = getattr(exc, "msg", None) or str(exc)
+            doc.errors.append(TomlError(_error_span(doc.index, line, column), f"invalid TOML: {message}"))
+            before = set(doc.keys)
+            indexer.run(tree.root_node)
+            for key_path in set(doc.keys) - before:  # recover the values of intact pairs
+                info = doc.keys[key_path]
+                if any(isinstance(p, int) for p in key_path):
+                    continue
+                pair_text = _slice(doc.index, info.value_span)
+                try:
+                    value = tomli.loads(f"v = {pair_text}")["v"]
+                except tomli.TOMLDecodeError:
+                    continue
+                _set_path(doc.data, key_path, value)
+            continue
+        _merge(doc.data, values)
+        indexer.run(tree.root_node)
+
+
+def _slice(index: LineIndex, span: Span) -> str:
+    lines = index.lines[span.start.line : span.end.line + 1]
+    if not lines:
+        return ""
+    if len(lines) == 1:
+        return lines[0][span.start.column : span.end.column]
+    lines = [lines[0][span.start.column :], *lines[1:-1], lines[-1][: span.end.column]]
+    return "\n".join(lines)
+
+
+def slice_text(index: LineIndex, span: Span) -> str:
+    return _slice(index, span)

@@ -1,0 +1,273 @@
+"""A project as the engine sees it: its pyproject.toml, settings, targets, source tree, and the
+requirements files that belong to it (with their -r/-c includes resolved)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from buildwise.config import DEFAULT_PLATFORMS, Config, ConfigProblem, parse_config
+from buildwise.facts import BuildSystem, build_system, requires_python
+from buildwise.files import FileReader, ReadResult
+from buildwise.model import Span
+from buildwise.parse.requirements import Include, RequirementsFile, parse_requirements
+from buildwise.parse.toml import TomlDocument, parse_toml
+from buildwise.sourcetree import SourceTree, scan_source_tree
+
+MAX_INCLUDE_DEPTH = 50
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The CPython versions ("3.12", "3.13t") and platforms a project is checked for."""
+
+    pythons: tuple[str, ...]
+    platforms: tuple[str, ...]
+    #: Where the Python versions came from: "cli", "settings", "tool.kb-lint", "requires-python",
+    #: "interpreter".
+    source: str
+
+
+def _minor_key(version: str) -> tuple[int, int]:
+    major, minor = version.rstrip("t").split(".")
+    return int(major), int(minor)
+
+
+def compute_targets(
+    doc: TomlDocument | None, config: Config, known_pythons: list[str], *, origin: str = "tool.kb-lint"
+) -> Targets:
+    platforms = config.platforms or DEFAULT_PLATFORMS
+    if config.python:
+        pythons = config.python
+        source = origin
+    else:
+        spec, _error = requires_python(doc)
+        if spec is not None and known_pythons:
+            pythons = tuple(
+                v for v in known_pythons if spec.contains(f"{v}.0", prereleases=True) or spec.contains(f"{v}.99")
+            )
+            source = "requires-python"
+        else:
+            pythons = ()
+            source = "requires-python"
+        if not pythons:
+            pythons = (f"{sys.version_info.major}.{sys.version_info.minor}",)
+            source = "interpreter"
+    if config.free_threaded:
+        extra = tuple(f"{v}t" for v in pythons if not v.endswith("t") and _minor_key(v) >= (3, 13))
+        pythons = tuple(dict.fromkeys((*pythons, *extra)))
+    return Targets(tuple(sorted(pythons, key=lambda v: (_minor_key(v), v))), tuple(platforms), source)
+
+
+@dataclass
+class IncludeIssue:
+    include: Include
+    message: str
+
+
+@dataclass
+class RequirementsDocument:
+    path: str
+    read: ReadResult
+    parsed: RequirementsFile
+    #: Reached only through ``-c``: its entries constrain versions, they do not add packages.
+    constraint: bool = False
+    include_issues: list[IncludeIssue] = field(default_factory=list)
+    #: Global options of every file in this file's include graph (pip applies them all).
+    graph_options: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class PyprojectDocument:
+    path: str
+    read: ReadResult
+    toml: TomlDocument
+
+
+class Project:
+    """Everything the rules know beyond one document. Cached per root by the workspace."""
+
+    def __init__(self, root: Path, reader: FileReader, known_pythons: list[str]) -> None:
+        self.root = root
+        self.reader = reader
+        self.known_pythons = known_pythons
+        self.pyproject_path = root / "pyproject.toml"
+        self.pyproject: PyprojectDocument | None = None
+        read = reader.read(self.pyproject_path)
+        if read.text is not None or reader.exists(self.pyproject_path):
+            # An unreadable or oversized file still becomes a document, so KB001 can say why.
+            self.pyproject = PyprojectDocument(
+                str(self.pyproject_path), read, parse_toml(read.text or "", str(self.pyproject_path))
+            )
+        tool = self.toml.get("tool", "kb-lint") if self.toml is not None else None
+        self.file_config, self.config_problems = parse_config(tool)
+        self.config = self.file_config
+        self._targets: Targets | None = None
+        self.target_origin = "tool.kb-lint"
+
+    @property
+    def toml(self) -> TomlDocument | None:
+        return self.pyproject.toml if self.pyproject is not None else None
+
+    def apply_overrides(self, overrides: Config | None, origin: str) -> None:
+        """CLI flags / editor settings: they overlay [tool.kb-lint] (project settings rule for
+        select/ignore; explicit targets from the CLI win)."""
+        if overrides is None:
+            return
+        changes = {
+            k: getattr(overrides, k)
+            for k in ("python", "platforms", "online", "distro")
+            if getattr(overrides, k) is not None and getattr(overrides, k) is not False
+        }
+        if overrides.free_threaded:
+            changes["free_threaded"] = True
+        if overrides.select != ("KB",):
+            changes["select"] = overrides.select
+        if overrides.ignore:
+            changes["ignore"] = tuple(dict.fromkeys((*self.file_config.ignore, *overrides.ignore)))
+        if overrides.extend_select:
+            changes["extend_select"] = overrides.extend_select
+        if overrides.severity:
+            changes["severity"] = {**overrides.severity, **self.file_config.severity}
+        self.config = self.file_config.overlay(**changes)
+        if "python" in changes:
+            self.target_origin = origin
+        self._targets = None
+
+    @property
+    def targets(self) -> Targets:
+        if self._targets is None:
+            self._targets = compute_targets(
+                self.toml, self.config, self.known_pythons, origin=self.target_origin
+            )
+        return self._targets
+
+    @functools.cached_property
+    def source_tree(self) -> SourceTree:
+        return scan_source_tree(self.root)
+
+    def invalidate_source_tree(self) -> None:
+        self.__dict__.pop("source_tree", None)
+
+    @property
+    def build_system(self) -> BuildSystem:
+        if self.toml is None:
+            return BuildSystem(False, None, None, None)
+        return build_system(self.toml)
+
+    @property
+    def looks_like_package(self) -> bool:
+        """A [project] table or a setup.py/setup.cfg: something pip would build."""
+        toml = self.toml
+        return bool(
+            (toml is not None and isinstance(toml.get("project"), dict))
+            or self.source_tree.has_setup_py
+            or self.source_tree.has_setup_cfg
+        )
+
+    def relpath(self, path: str) -> str:
+        try:
+            return os.path.relpath(path, self.root).replace(os.sep, "/")
+        except ValueError:
+            return path
+
+    def config_problem_span(self, problem: ConfigProblem) -> Span | None:
+        toml = self.toml
+        if toml is None:
+            return None
+        for n in range(len(problem.key), 1, -1):
+            span = toml.span_of(*problem.key[:n])
+            if span is not None:
+                return span
+        return None
+
+
+class IncludeGraph:
+    """Parses requirements files reached by -r/-c once per lint run and answers reachability."""
+
+    def __init__(self, reader: FileReader) -> None:
+        self.reader = reader
+        self._files: dict[str, tuple[ReadResult, RequirementsFile | None]] = {}
+
+    def load(self, path: str) -> tuple[ReadResult, RequirementsFile | None]:
+        key = os.path.normcase(os.path.abspath(path))
+        if key not in self._files:
+            read = self.reader.read(path)
+            parsed = parse_requirements(read.text, path) if read.text is not None else None
+            self._files[key] = (read, parsed)
+        return self._files[key]
+
+    @staticmethod
+    def target_path(including: str, include: Include) -> str:
+        target = os.path.expanduser(include.target)
+        if not os.path.isabs(target):
+            target = os.path.join(os.path.dirname(including), target)
+        return os.path.normpath(target)
+
+    def reaches(self, start: str, goal: str) -> bool:
+        goal_key = os.path.normcase(os.path.abspath(goal))
+        stack = [start]
+        seen: set[str] = set()
+        while stack and len(seen) < 1000:
+            path = stack.pop()
+            key = os.path.normcase(os.path.abspath(path))
+            if key == goal_key:
+                return True
+            if key in seen:
+                continue
+            seen.add(key)
+            _read, parsed = self.load(path)
+            if parsed is None:
+                continue
+            stack.extend(self.target_path(path, inc) for inc in parsed.includes if not inc.unresolved)
+        return False
+
+    def options(self, start: str) -> dict[str, list[str]]:
+        """Global options of every file reachable from ``start`` through -r (pip applies them all)."""
+        out: dict[str, list[str]] = {}
+        stack, seen = [start], set()
+        while stack and len(seen) < MAX_INCLUDE_DEPTH * 10:
+            path = stack.pop()
+            key = os.path.normcase(os.path.abspath(path))
+            if key in seen:
+                continue
+            seen.add(key)
+            _read, parsed = self.load(path)
+            if parsed is None:
+                continue
+            for opt in parsed.options:
+                out.setdefault(opt.name, []).extend(opt.values)
+            stack.extend(
+                self.target_path(path, inc) for inc in parsed.includes if inc.kind == "-r" and not inc.unresolved
+            )
+        return out
+
+
+def load_requirements_document(path: str, graph: IncludeGraph, *, constraint: bool = False) -> RequirementsDocument:
+    read, parsed = graph.load(path)
+    if parsed is None:
+        parsed = parse_requirements("", path)
+    doc = RequirementsDocument(path, read, parsed, constraint)
+    for include in parsed.includes:
+        if include.unresolved:
+            names = ", ".join(f"${{{n}}}" for n in include.unresolved)
+            doc.include_issues.append(
+                IncludeIssue(include, f"{include.kind} {include.target}: {names} is not set in the environment")
+            )
+            continue
+        target = graph.target_path(path, include)
+        target_read, _ = graph.load(target)
+        if target_read.text is None:
+            what = "requirements" if include.kind == "-r" else "constraints"
+            doc.include_issues.append(
+                IncludeIssue(include, f"{what} file {include.target!r} {target_read.problem} (resolved to {target})")
+            )
+        elif graph.reaches(target, path):
+            doc.include_issues.append(
+                IncludeIssue(include, f"include cycle: {include.target!r} includes this file again (directly or through other files)")
+            )
+    doc.graph_options = graph.options(path)
+    return doc

@@ -1,0 +1,74 @@
+"""Text helpers shared by the parsers: decoding files safely and converting positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from buildwise.model import Position, Span
+
+#: Files larger than this are not parsed: a finding says so instead (a 50 MB "requirements" file is
+#: almost certainly not one, and parsing it would stall the editor).
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    #: (line, column, message) of the first undecodable byte, when the bytes were not UTF-8.
+    decode_error: tuple[int, int, str] | None = None
+
+
+def decode(data: bytes) -> DecodedText:
+    """UTF-8 (with or without BOM); invalid bytes become U+FFFD and the first one is reported."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return DecodedText(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        good = data[: exc.start].decode("utf-8", errors="replace")
+        line = good.count("\n")
+        column = len(good) - (good.rfind("\n") + 1)
+        bad = data[exc.start : exc.start + 1].hex()
+        message = f"not valid UTF-8: byte 0x{bad} cannot be decoded (save the file as UTF-8)"
+        return DecodedText(data.decode("utf-8", errors="replace"), (line, column, message))
+
+
+class LineIndex:
+    """Line starts of a text, for offset <-> position conversion and UTF-8 byte columns."""
+
+    __slots__ = ("_lines", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    def line(self, n: int) -> str:
+        lines = self.lines
+        return lines[n] if 0 <= n < len(lines) else ""
+
+    def char_column(self, row: int, byte_column: int) -> int:
+        """Tree-sitter counts columns in UTF-8 bytes; the engine counts code points."""
+        line = self.line(row)
+        if line.isascii():
+            return byte_column
+        return len(line.encode("utf-8")[:byte_column].decode("utf-8", errors="ignore"))
+
+    def position(self, row: int, byte_column: int) -> Position:
+        return Position(row, self.char_column(row, byte_column))
+
+    def end_of_line(self, row: int) -> Position:
+        return Position(row, len(self.line(row).rstrip("\r")))
+
+    def line_span(self, row: int) -> Span:
+        """The text of one line, without its line break."""
+        return Span(Position(row, 0), self.end_of_line(row))
+
+    def last_position(self) -> Position:
+        last = len(self.lines) - 1
+        return Position(last, len(self.lines[last]))
