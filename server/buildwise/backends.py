@@ -47,7 +47,7 @@ class BuildSystemProposal:
 
     def table(self, quote: str = '"') -> str:
         items = ", ".join(f"{quote}{r}{quote}" for r in self.requires)
-        return f'[build-system]\nrequires = [{items}]\nbuild-backend = {quote}{self.backend}{quote}\n'
+        return f"[build-system]\nrequires = [{items}]\nbuild-backend = {quote}{self.backend}{quote}\n"
 
 
 def propose_build_system(tree: SourceTree) -> BuildSystemProposal:
@@ -57,12 +57,16 @@ def propose_build_system(tree: SourceTree) -> BuildSystemProposal:
     if tree.cargo_toml and tree.uses_pyo3 and not tree.has_setup_py:
         base = BuildSystemProposal("maturin", ("maturin>=1,<2",), "Cargo.toml uses PyO3")
     elif tree.cmakelists and not tree.has_setup_py:
-        base = BuildSystemProposal("scikit_build_core.build", ("scikit-build-core",), "CMakeLists.txt is present")
+        base = BuildSystemProposal(
+            "scikit_build_core.build", ("scikit-build-core",), "CMakeLists.txt is present"
+        )
     elif tree.meson_build and not tree.has_setup_py:
         base = BuildSystemProposal("mesonpy", ("meson-python",), "meson.build is present")
     else:
         base = BuildSystemProposal(
-            "setuptools.build_meta", ("setuptools>=61",), "no Cargo.toml, CMakeLists.txt or meson.build asks for another"
+            "setuptools.build_meta",
+            ("setuptools>=61",),
+            "no Cargo.toml, CMakeLists.txt or meson.build asks for another",
         )
     extra = [req for need, req in tool_requirements(tree, base.backend)]
     return BuildSystemProposal(base.backend, base.requires + tuple(extra), base.why)

@@ -26,11 +26,17 @@ def add_parser(sub: Any) -> None:
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.add_argument("--select", help="only these rule codes or prefixes (comma-separated)")
     check.add_argument("--ignore", help="skip these rule codes or prefixes (comma-separated)")
-    check.add_argument("--python", action="append", help="target CPython version(s), e.g. 3.12 or 3.12,3.13 (repeatable)")
+    check.add_argument(
+        "--python", action="append", help="target CPython version(s), e.g. 3.12 or 3.12,3.13 (repeatable)"
+    )
     check.add_argument("--platform", action="append", help=f"target platform(s): {', '.join(PLATFORMS)}")
-    check.add_argument("--free-threaded", action="store_true", help="also check free-threaded builds (3.13t, 3.14t...)")
+    check.add_argument(
+        "--free-threaded", action="store_true", help="also check free-threaded builds (3.13t, 3.14t...)"
+    )
     check.add_argument("--exclude", action="append", help="skip paths matching this glob (repeatable)")
-    check.add_argument("--no-cache", action="store_true", help="compile the knowledge base instead of using the cache")
+    check.add_argument(
+        "--no-cache", action="store_true", help="compile the knowledge base instead of using the cache"
+    )
 
 
 def _split(values: list[str] | str | None) -> tuple[str, ...] | None:
@@ -131,7 +137,13 @@ def write_text(findings: list[Finding], checked: list[str], out: Any) -> None:
         out.write(f"All checks passed! ({len(checked)} file{'s' if len(checked) != 1 else ''} checked)\n")
         return
     counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity}
-    parts = [f"{n} {s.label}{'s' if n != 1 and s != Severity.INFO else ''}" for s, n in sorted(counts.items(), reverse=True) if n]
+    parts = [
+        f"{n} {s.label}{'s' if n != 1 and s != Severity.INFO else ''}"
+        for s, n in sorted(counts.items(), reverse=True)
+        if n
+    ]
     fixable = sum(1 for f in findings if any(fix.safe for fix in f.fixes))
     tail = f" ({fixable} fixable with --fix)" if fixable else ""
-    out.write(f"Found {len(findings)} problem{'s' if len(findings) != 1 else ''}: {', '.join(parts)}{tail}.\n")
+    out.write(
+        f"Found {len(findings)} problem{'s' if len(findings) != 1 else ''}: {', '.join(parts)}{tail}.\n"
+    )

@@ -70,8 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"kb-lint: knowledge base error: {exc}", file=sys.stderr)
             return 2
         print(
-            f"kb-lint: internal error: {type(exc).__name__}: {exc} "
-            "(set BUILDWISE_DEBUG=1 for a traceback)",
+            f"kb-lint: internal error: {type(exc).__name__}: {exc} (set BUILDWISE_DEBUG=1 for a traceback)",
             file=sys.stderr,
         )
         import os

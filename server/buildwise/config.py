@@ -86,12 +86,14 @@ def _path_matches(path: str, pattern: str) -> bool:
 
 def _codes(value: Any, key: tuple[str, ...], problems: list[ConfigProblem]) -> tuple[str, ...] | None:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append(ConfigProblem(key, "must be a list of rule codes or prefixes, e.g. [\"KB2\"]"))
+        problems.append(ConfigProblem(key, 'must be a list of rule codes or prefixes, e.g. ["KB2"]'))
         return None
     bad = [v for v in value if not _CODE_RE.match(v.strip().upper())]
     if bad:
         problems.append(
-            ConfigProblem(key, f"not a rule code or prefix: {', '.join(map(repr, bad))} (codes look like KB201)")
+            ConfigProblem(
+                key, f"not a rule code or prefix: {', '.join(map(repr, bad))} (codes look like KB201)"
+            )
         )
     return tuple(v.strip().upper() for v in value if _CODE_RE.match(v.strip().upper()))
 
@@ -154,7 +156,9 @@ def parse_config(table: Any) -> tuple[Config, list[ConfigProblem]]:
                 good, bad = parse_python_list(strings)
                 if bad:
                     problems.append(
-                        ConfigProblem(key, f"not a CPython version: {', '.join(map(repr, bad))} (use \"3.12\" or \"3.13t\")")
+                        ConfigProblem(
+                            key, f'not a CPython version: {", ".join(map(repr, bad))} (use "3.12" or "3.13t")'
+                        )
                     )
                 changes["python"] = good
         elif raw_key == "platforms":
@@ -163,7 +167,10 @@ def parse_config(table: Any) -> tuple[Config, list[ConfigProblem]]:
                 bad = [p for p in strings if p not in PLATFORMS]
                 if bad:
                     problems.append(
-                        ConfigProblem(key, f"unknown platform {', '.join(map(repr, bad))}; known: {', '.join(PLATFORMS)}")
+                        ConfigProblem(
+                            key,
+                            f"unknown platform {', '.join(map(repr, bad))}; known: {', '.join(PLATFORMS)}",
+                        )
                     )
                 changes["platforms"] = tuple(p for p in strings if p in PLATFORMS)
         elif raw_key in ("free-threaded", "online"):
@@ -175,11 +182,13 @@ def parse_config(table: Any) -> tuple[Config, list[ConfigProblem]]:
             if isinstance(value, str):
                 changes["distro"] = value
             else:
-                problems.append(ConfigProblem(key, "must be a string such as \"debian\""))
+                problems.append(ConfigProblem(key, 'must be a string such as "debian"'))
         else:
             hint = _did_you_mean(raw_key, KNOWN_KEYS)
             problems.append(
-                ConfigProblem(key, f"unknown setting {raw_key!r}" + (f"; did you mean {hint!r}?" if hint else ""))
+                ConfigProblem(
+                    key, f"unknown setting {raw_key!r}" + (f"; did you mean {hint!r}?" if hint else "")
+                )
             )
     return Config().overlay(**changes), problems
 
@@ -187,7 +196,7 @@ def parse_config(table: Any) -> tuple[Config, list[ConfigProblem]]:
 def _severity_table(value: Any, key: tuple[str, ...], problems: list[ConfigProblem]) -> dict[str, Severity]:
     out: dict[str, Severity] = {}
     if not isinstance(value, dict):
-        problems.append(ConfigProblem(key, "must be a table of CODE = \"error\" | \"warning\" | \"info\" | \"hint\""))
+        problems.append(ConfigProblem(key, 'must be a table of CODE = "error" | "warning" | "info" | "hint"'))
         return out
     for code, sev in value.items():
         if not _CODE_RE.match(code.upper()):
@@ -200,10 +209,12 @@ def _severity_table(value: Any, key: tuple[str, ...], problems: list[ConfigProbl
     return out
 
 
-def _per_file_ignores(value: Any, key: tuple[str, ...], problems: list[ConfigProblem]) -> dict[str, tuple[str, ...]]:
+def _per_file_ignores(
+    value: Any, key: tuple[str, ...], problems: list[ConfigProblem]
+) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     if not isinstance(value, dict):
-        problems.append(ConfigProblem(key, "must be a table of \"glob\" = [codes]"))
+        problems.append(ConfigProblem(key, 'must be a table of "glob" = [codes]'))
         return out
     for pattern, codes in value.items():
         parsed = _codes(codes, (*key, pattern), problems)

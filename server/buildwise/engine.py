@@ -26,6 +26,7 @@ from buildwise.project import (
     load_requirements_document,
 )
 from buildwise.rules import Rule, all_rules
+from buildwise.sourcetree import SourceTree
 
 RuleErrorHandler = Callable[[str, str, BaseException], None]
 
@@ -171,6 +172,7 @@ class Workspace:
         self.override_origin = override_origin
         self.on_rule_error = on_rule_error
         self._projects: dict[str, Project] = {}
+        self._trees: dict[str, SourceTree] = {}
 
     def project_root(self, path: str | Path) -> Path:
         start = Path(os.path.abspath(path))
@@ -185,7 +187,7 @@ class Workspace:
         key = str(root)
         project = self._projects.get(key)
         if project is None:
-            project = Project(root, self.reader, self.kb.pythons)
+            project = Project(root, self.reader, self.kb.pythons, self._trees)
             project.apply_overrides(self.overrides, self.override_origin)
             self._projects[key] = project
         return project
@@ -196,8 +198,8 @@ class Workspace:
             self._projects.clear()
             return
         root = str(self.project_root(path))
-        if source_tree and root in self._projects:
-            self._projects[root].invalidate_source_tree()
+        if source_tree:
+            self._trees.pop(root, None)
         else:
             self._projects.pop(root, None)
 
@@ -206,7 +208,7 @@ class Workspace:
         project = self.project_for(path)
         if is_pyproject(path):
             if project.pyproject is None or os.path.abspath(project.pyproject.path) != path:
-                project = Project(Path(path).parent, self.reader, self.kb.pythons)
+                project = Project(Path(path).parent, self.reader, self.kb.pythons, self._trees)
                 project.apply_overrides(self.overrides, self.override_origin)
             doc = project.pyproject
             if doc is None:

@@ -103,7 +103,9 @@ def _array_dependencies(doc: TomlDocument, path: tuple[str, ...], group: str) ->
     array = info.array
     for i, value in enumerate(values):
         if isinstance(value, str):
-            out.append(Dependency(parse_requirement(value), group, doc.path, _array_locator(array, i), index=i))
+            out.append(
+                Dependency(parse_requirement(value), group, doc.path, _array_locator(array, i), index=i)
+            )
     return out
 
 
@@ -124,7 +126,9 @@ def pyproject_dependencies(doc: TomlDocument) -> list[Dependency]:
     return deps
 
 
-def requirements_dependencies(path: str, lines: list[RequirementLine], *, constraint: bool) -> list[Dependency]:
+def requirements_dependencies(
+    path: str, lines: list[RequirementLine], *, constraint: bool
+) -> list[Dependency]:
     out: list[Dependency] = []
     for n, line in enumerate(lines):
         if line.parsed is None:

@@ -3,7 +3,6 @@ requirements files that belong to it (with their -r/-c includes resolved)."""
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from dataclasses import dataclass, field
@@ -47,7 +46,9 @@ def compute_targets(
         spec, _error = requires_python(doc)
         if spec is not None and known_pythons:
             pythons = tuple(
-                v for v in known_pythons if spec.contains(f"{v}.0", prereleases=True) or spec.contains(f"{v}.99")
+                v
+                for v in known_pythons
+                if spec.contains(f"{v}.0", prereleases=True) or spec.contains(f"{v}.99")
             )
             source = "requires-python"
         else:
@@ -90,8 +91,16 @@ class PyprojectDocument:
 class Project:
     """Everything the rules know beyond one document. Cached per root by the workspace."""
 
-    def __init__(self, root: Path, reader: FileReader, known_pythons: list[str]) -> None:
+    def __init__(
+        self,
+        root: Path,
+        reader: FileReader,
+        known_pythons: list[str],
+        tree_cache: dict[str, SourceTree] | None = None,
+    ) -> None:
         self.root = root
+        #: Shared by the workspace: a re-parse of pyproject.toml must not re-walk the tree.
+        self._tree_cache = tree_cache if tree_cache is not None else {}
         self.reader = reader
         self.known_pythons = known_pythons
         self.pyproject_path = root / "pyproject.toml"
@@ -116,6 +125,23 @@ class Project:
         """CLI flags / editor settings: they overlay [tool.kb-lint] (project settings rule for
         select/ignore; explicit targets from the CLI win)."""
         if overrides is None:
+            return
+        if origin == "settings":  # editor settings only fill in what [tool.kb-lint] leaves unset
+            defaults = Config()
+            fill = {
+                k: getattr(overrides, k)
+                for k in ("python", "platforms", "distro", "select", "ignore", "severity")
+                if getattr(self.file_config, k) == getattr(defaults, k)
+                and getattr(overrides, k) != getattr(defaults, k)
+            }
+            if overrides.online and not self.file_config.online:
+                fill["online"] = True
+            if overrides.free_threaded and not self.file_config.free_threaded:
+                fill["free_threaded"] = True
+            self.config = self.file_config.overlay(**fill)
+            if "python" in fill:
+                self.target_origin = origin
+            self._targets = None
             return
         changes = {
             k: getattr(overrides, k)
@@ -145,12 +171,16 @@ class Project:
             )
         return self._targets
 
-    @functools.cached_property
+    @property
     def source_tree(self) -> SourceTree:
-        return scan_source_tree(self.root)
+        key = str(self.root)
+        tree = self._tree_cache.get(key)
+        if tree is None:
+            tree = self._tree_cache[key] = scan_source_tree(self.root)
+        return tree
 
     def invalidate_source_tree(self) -> None:
-        self.__dict__.pop("source_tree", None)
+        self._tree_cache.pop(str(self.root), None)
 
     @property
     def build_system(self) -> BuildSystem:
@@ -241,12 +271,16 @@ class IncludeGraph:
             for opt in parsed.options:
                 out.setdefault(opt.name, []).extend(opt.values)
             stack.extend(
-                self.target_path(path, inc) for inc in parsed.includes if inc.kind == "-r" and not inc.unresolved
+                self.target_path(path, inc)
+                for inc in parsed.includes
+                if inc.kind == "-r" and not inc.unresolved
             )
         return out
 
 
-def load_requirements_document(path: str, graph: IncludeGraph, *, constraint: bool = False) -> RequirementsDocument:
+def load_requirements_document(
+    path: str, graph: IncludeGraph, *, constraint: bool = False
+) -> RequirementsDocument:
     read, parsed = graph.load(path)
     if parsed is None:
         parsed = parse_requirements("", path)
@@ -255,7 +289,9 @@ def load_requirements_document(path: str, graph: IncludeGraph, *, constraint: bo
         if include.unresolved:
             names = ", ".join(f"${{{n}}}" for n in include.unresolved)
             doc.include_issues.append(
-                IncludeIssue(include, f"{include.kind} {include.target}: {names} is not set in the environment")
+                IncludeIssue(
+                    include, f"{include.kind} {include.target}: {names} is not set in the environment"
+                )
             )
             continue
         target = graph.target_path(path, include)
@@ -263,11 +299,18 @@ def load_requirements_document(path: str, graph: IncludeGraph, *, constraint: bo
         if target_read.text is None:
             what = "requirements" if include.kind == "-r" else "constraints"
             doc.include_issues.append(
-                IncludeIssue(include, f"{what} file {include.target!r} {target_read.problem} (resolved to {target})")
+                IncludeIssue(
+                    include,
+                    f"{what} file {include.target!r} {target_read.problem} "
+                    "(pip resolves it relative to the directory of this file)",
+                )
             )
         elif graph.reaches(target, path):
             doc.include_issues.append(
-                IncludeIssue(include, f"include cycle: {include.target!r} includes this file again (directly or through other files)")
+                IncludeIssue(
+                    include,
+                    f"include cycle: {include.target!r} includes this file again (directly or through other files)",
+                )
             )
     doc.graph_options = graph.options(path)
     return doc

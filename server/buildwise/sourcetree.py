@@ -14,9 +14,30 @@ from pathlib import Path
 #: Directories never entered: VCS data, virtual environments, caches, build output, JS deps.
 SKIP_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".env", "env", "node_modules", "__pycache__",
-        ".tox", ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache", "build", "dist", "site-packages",
-        ".eggs", "target", ".idea", ".vscode", "htmlcov", ".cache",
+        ".git",
+        ".hg",
+        ".svn",
+        ".bzr",
+        ".venv",
+        "venv",
+        ".env",
+        "env",
+        "node_modules",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "build",
+        "dist",
+        "site-packages",
+        ".eggs",
+        "target",
+        ".idea",
+        ".vscode",
+        "htmlcov",
+        ".cache",
     }
 )
 MAX_FILES = 20000
@@ -27,7 +48,10 @@ _C_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".pyx", ".pxd")
 _INCLUDE_PATTERNS = {
     "pybind11": re.compile(r"#\s*include\s*[<\"]pybind11/"),
     "nanobind": re.compile(r"#\s*include\s*[<\"]nanobind/"),
-    "numpy": re.compile(r"#\s*include\s*[<\"]numpy/(arrayobject|ndarrayobject|ufuncobject|npy_common)\.h|^\s*cimport\s+numpy", re.M),
+    "numpy": re.compile(
+        r"#\s*include\s*[<\"]numpy/(arrayobject|ndarrayobject|ufuncobject|npy_common)\.h|^\s*cimport\s+numpy",
+        re.M,
+    ),
 }
 _SETUP_PATTERNS = {
     "cython": re.compile(r"\bcythonize\s*\(|from\s+Cython\b|import\s+Cython\b"),
@@ -92,7 +116,9 @@ def scan_source_tree(root: Path) -> SourceTree:
         dirnames[:] = sorted(
             d
             for d in dirnames
-            if d not in SKIP_DIRS and not d.endswith(".egg-info") and not is_virtualenv(os.path.join(dirpath, d))
+            if d not in SKIP_DIRS
+            and not d.endswith(".egg-info")
+            and not is_virtualenv(os.path.join(dirpath, d))
         )
         rel_dir = os.path.relpath(dirpath, root)
         rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
@@ -125,7 +151,7 @@ def _root_file(tree: SourceTree, path: Path, name: str) -> None:
         text = _read_head(path)
         for need, pattern in _SETUP_PATTERNS.items():
             if pattern.search(text):
-                tree.need(need, "setup.py", f"setup.py uses {_SETUP_WHAT[need]}")
+                tree.need(need, "setup.py", f"uses {_SETUP_WHAT[need]}")
     elif name == "setup.cfg":
         tree.has_setup_cfg = True
     elif name == "Cargo.toml":

@@ -84,9 +84,7 @@ def list_sources(root: Path) -> list[SourceFile]:
             for name in sorted(filenames):
                 if name.endswith(".toml"):
                     path = Path(dirpath) / name
-                    found.append(
-                        SourceFile("identifier", path, path.relative_to(root).as_posix())
-                    )
+                    found.append(SourceFile("identifier", path, path.relative_to(root).as_posix()))
     for kind, name in (("pythons", "pythons.toml"), ("build-requirements", "build-requirements.toml")):
         single = root / name
         if single.is_file():

@@ -303,7 +303,10 @@ def build_package(key: str, raw: dict[str, Any]) -> PackageInfo:
         ),
         signatures=tuple(
             Signature(
-                s.get("text"), s.get("regex"), s.get("cause", "unknown"), s.get("identifier"),
+                s.get("text"),
+                s.get("regex"),
+                s.get("cause", "unknown"),
+                s.get("identifier"),
                 s.get("explanation"),
             )
             for s in raw.get("signatures") or ()

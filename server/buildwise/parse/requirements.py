@@ -19,7 +19,9 @@ from buildwise.parse.requirement import ParsedRequirement, parse_requirement
 _COMMENT_RE = re.compile(r"(^|\s+)#.*$")
 _ENV_RE = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)\}")
 _EGG_RE = re.compile(r"[#&]egg=(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)")
-_WHEEL_NAME_RE = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9._]*?)-(?P<version>[0-9][^-]*)(-[^-]+)?-[^-]+-[^-]+-[^-]+\.whl$")
+_WHEEL_NAME_RE = re.compile(
+    r"(?P<name>[A-Za-z0-9][A-Za-z0-9._]*?)-(?P<version>[0-9][^-]*)(-[^-]+)?-[^-]+-[^-]+-[^-]+\.whl$"
+)
 
 #: Options that take a value (pip's requirements-file options), long form -> canonical name.
 VALUE_OPTIONS = {
@@ -191,7 +193,9 @@ class _Statement:
     """What one logical line says, with offsets relative to it. Cached by the line's text, so an
     edit re-analyses only the lines that changed."""
 
-    requirement: tuple[str, int, ParsedRequirement | None, str, str | None, tuple[tuple[str, str], ...]] | None = None
+    requirement: (
+        tuple[str, int, ParsedRequirement | None, str, str | None, tuple[tuple[str, str], ...]] | None
+    ) = None
     include: tuple[str, str, int, int] | None = None
     option: tuple[str, tuple[str, ...], int, int] | None = None
     problems: tuple[tuple[int, int, str, str], ...] = ()

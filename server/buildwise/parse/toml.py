@@ -173,9 +173,7 @@ class _Indexer:
         if parts is None:
             return
         path: Key = tuple(parts)
-        header_end = next(
-            (c for c in node.children if c.type in ("]", "]]")), key_node
-        )
+        header_end = next((c for c in node.children if c.type in ("]", "]]")), key_node)
         header = Span(self.pos(node.start_point), self.pos(header_end.end_point))
         if is_array:
             n = self.aot_counters.get(path, 0)

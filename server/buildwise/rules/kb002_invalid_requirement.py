@@ -42,7 +42,12 @@ SEVERITY = Severity.ERROR
 APPLIES_TO = ("pyproject", "requirements")
 FIX = "none"
 
-_ARRAYS = ("build-system.requires", "project.dependencies", "project.optional-dependencies", "dependency-groups")
+_ARRAYS = (
+    "build-system.requires",
+    "project.dependencies",
+    "project.optional-dependencies",
+    "dependency-groups",
+)
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:

@@ -51,6 +51,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         return
     if doc.read.problem and doc.read.problem_at is not None:
         line, col = doc.read.problem_at
-        yield ctx.report(Span.of(line, col, line, col + 1), f"this file is {doc.read.problem}", severity=Severity.WARNING)
+        yield ctx.report(
+            Span.of(line, col, line, col + 1), f"this file is {doc.read.problem}", severity=Severity.WARNING
+        )
     for issue in doc.include_issues:
         yield ctx.report(issue.include.span, issue.message)

@@ -63,7 +63,10 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     if table is not None:
         if isinstance(table, dict) and "requires" not in table and toml.valid:
             span = toml.span_of("build-system") or Span.point(0, 0)
-            yield ctx.report(span, "[build-system] has no `requires`: PEP 518 makes it mandatory; list the build backend's distribution (e.g. requires = [\"setuptools>=61\"])")
+            yield ctx.report(
+                span,
+                '[build-system] has no `requires`: PEP 518 makes it mandatory; list the build backend\'s distribution (e.g. requires = ["setuptools>=61"])',
+            )
         return
     if toml.table("build-system") is not None or not ctx.project.looks_like_package:
         return

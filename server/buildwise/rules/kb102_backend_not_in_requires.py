@@ -69,7 +69,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         return
     fixes = []
     if requires is not None and requires.array is not None:
-        fixes.append(Fix(f"Add {dist!r} to build-system.requires", tuple(add_to_array(doc.toml, requires.array, dist))))
+        fixes.append(
+            Fix(f"Add {dist!r} to build-system.requires", tuple(add_to_array(doc.toml, requires.array, dist)))
+        )
     yield ctx.report(
         info.value_span,
         f"build-backend {bs.backend!r} comes from the {dist!r} distribution, which build-system.requires "

@@ -76,10 +76,18 @@ def _pyproject_needs(ctx: LintContext) -> list[tuple[str, str, Evidence]]:
     toml = doc.toml
     out = []
     if isinstance(toml.get("tool", "setuptools_scm"), dict):
-        out.append(("setuptools-scm", "setuptools-scm", Evidence("pyproject.toml", "[tool.setuptools_scm] is configured")))
+        out.append(
+            (
+                "setuptools-scm",
+                "setuptools-scm",
+                Evidence("pyproject.toml", "[tool.setuptools_scm] is configured"),
+            )
+        )
     version = toml.get("tool", "hatch", "version")
     if isinstance(version, dict) and version.get("source") == "vcs":
-        out.append(("hatch-vcs", "hatch-vcs", Evidence("pyproject.toml", '[tool.hatch.version] uses source = "vcs"')))
+        out.append(
+            ("hatch-vcs", "hatch-vcs", Evidence("pyproject.toml", '[tool.hatch.version] uses source = "vcs"'))
+        )
     return out
 
 
@@ -93,9 +101,16 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         return  # KB101's business
     listed = {d.key for d in ctx.dependencies if d.is_build and d.parsed.valid}
     tree = ctx.project.source_tree
-    needs = [(need, req, tree.needs[need]) for need, req in tool_requirements(tree, bs.backend)
-             if need in tree.needs]
-    if "setuptools-rust" not in tree.needs and tree.cargo_toml and ("setuptools-rust", "setuptools-rust") in tool_requirements(tree, bs.backend):
+    needs = [
+        (need, req, tree.needs[need])
+        for need, req in tool_requirements(tree, bs.backend)
+        if need in tree.needs
+    ]
+    if (
+        "setuptools-rust" not in tree.needs
+        and tree.cargo_toml
+        and ("setuptools-rust", "setuptools-rust") in tool_requirements(tree, bs.backend)
+    ):
         needs.append(("setuptools-rust", "setuptools-rust", tree.needs["rust"]))
     needs += _pyproject_needs(ctx)
     seen: set[str] = set()

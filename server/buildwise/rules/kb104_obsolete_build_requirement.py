@@ -93,9 +93,21 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             not entry.get("replacement_requires_python")
             or _floor_at_least(ctx, entry["replacement_requires_python"])
         ):
-            fixes.append(Fix(f"Replace {dep.parsed.name!r} with {replacement!r}", (Edit(dep.path, dep.text_span or dep.span, replacement),), safe=False))
+            fixes.append(
+                Fix(
+                    f"Replace {dep.parsed.name!r} with {replacement!r}",
+                    (Edit(dep.path, dep.text_span or dep.span, replacement),),
+                    safe=False,
+                )
+            )
         elif not replacement and requires is not None and requires.array is not None:
-            fixes.append(Fix(f"Remove {dep.parsed.name!r} from build-system.requires", tuple(remove_array_element(doc.toml, requires.array, dep.index)), safe=False))
+            fixes.append(
+                Fix(
+                    f"Remove {dep.parsed.name!r} from build-system.requires",
+                    tuple(remove_array_element(doc.toml, requires.array, dep.index)),
+                    safe=False,
+                )
+            )
         severity = Severity.parse(entry.get("severity", "warning"))
         message = f"{dep.parsed.name!r} is obsolete as a build requirement: {entry.get('reason', '')}"
         if replacement:

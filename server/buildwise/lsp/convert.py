@@ -1,0 +1,117 @@
+"""Engine objects <-> LSP types. Positions: the engine counts code points (UTF-32), the client
+counts in its negotiated encoding (UTF-16 by default); pygls' position codec converts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from lsprotocol import types
+from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace.position_codec import PositionCodec
+
+from buildwise.model import Edit, Finding, Fix, Position, Severity, Span
+from buildwise.rules import rule
+
+SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+    Severity.HINT: types.DiagnosticSeverity.Hint,
+}
+
+SOURCE = "buildwise"
+
+
+def uri_for(path: str) -> str:
+    return from_fs_path(path) or path
+
+
+def path_for(uri: str) -> str:
+    return to_fs_path(uri) or uri
+
+
+def to_client_range(span: Span, lines: Sequence[str], codec: PositionCodec) -> types.Range:
+    return codec.range_to_client_units(
+        lines,
+        types.Range(
+            start=types.Position(line=span.start.line, character=span.start.column),
+            end=types.Position(line=span.end.line, character=span.end.column),
+        ),
+    )
+
+
+def from_client_position(pos: types.Position, lines: Sequence[str], codec: PositionCodec) -> Position:
+    server = codec.position_from_client_units(lines, pos)
+    return Position(server.line, server.character)
+
+
+def fix_to_data(fix: Fix) -> dict[str, Any]:
+    return {
+        "title": fix.title,
+        "safe": fix.safe,
+        "edits": [
+            {
+                "path": e.path,
+                "range": [e.span.start.line, e.span.start.column, e.span.end.line, e.span.end.column],
+                "text": e.new_text,
+            }
+            for e in fix.edits
+        ],
+    }
+
+
+def fix_from_data(data: dict[str, Any]) -> Fix:
+    edits = tuple(
+        Edit(e["path"], Span.of(*e["range"]), e["text"])
+        for e in data.get("edits", [])
+        if len(e.get("range", [])) == 4
+    )
+    return Fix(str(data.get("title", "Fix")), edits, bool(data.get("safe", True)))
+
+
+def to_diagnostic(
+    finding: Finding, lines: Sequence[str], codec: PositionCodec, version: int | None
+) -> types.Diagnostic:
+    r = rule(finding.code)
+    return types.Diagnostic(
+        range=to_client_range(finding.span, lines, codec),
+        message=finding.message,
+        severity=SEVERITY[finding.severity],
+        code=finding.code,
+        code_description=types.CodeDescription(href=r.url) if r is not None else None,
+        source=SOURCE,
+        data={
+            "name": finding.name,
+            "version": version,
+            "fixes": [fix_to_data(f) for f in finding.fixes],
+            "facts": json.loads(json.dumps(finding.data, default=str)),
+        },
+    )
+
+
+def workspace_edit(
+    edits: Sequence[Edit],
+    documents: dict[str, tuple[Sequence[str], int | None]],
+    codec: PositionCodec,
+) -> types.WorkspaceEdit:
+    """``documents``: path -> (lines, version) of every file the edits touch."""
+    by_path: dict[str, list[types.TextEdit]] = {}
+    for e in edits:
+        lines = documents.get(e.path, ([], None))[0]
+        by_path.setdefault(e.path, []).append(
+            types.TextEdit(range=to_client_range(e.span, lines, codec), new_text=e.new_text)
+        )
+    changes: list[types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile] = []
+    for path, text_edits in by_path.items():
+        version = documents.get(path, ([], None))[1]
+        changes.append(
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(
+                    uri=uri_for(path), version=version
+                ),
+                edits=list(text_edits),
+            )
+        )
+    return types.WorkspaceEdit(document_changes=changes)

@@ -1,0 +1,229 @@
+"""LSP request and notification handlers."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+
+from buildwise.lsp import convert
+from buildwise.model import Edit, Position, Span
+
+if TYPE_CHECKING:
+    from buildwise.lsp.server import BuildwiseServer
+
+WATCH_GLOBS = (
+    "**/pyproject.toml",
+    "**/*requirements*.txt",
+    "**/requirements/*.txt",
+    "**/constraints*.txt",
+    "**/*.in",
+    "**/*.pyx",
+    "**/*.pxd",
+    "**/Cargo.toml",
+    "**/CMakeLists.txt",
+    "**/meson.build",
+    "**/setup.py",
+    "**/setup.cfg",
+)
+
+_MARKER_RE = re.compile(r"#\s*kb-lint:\s*ignore\[(?P<codes>[^\]]*)\]")
+
+
+def register(server: BuildwiseServer) -> None:
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: BuildwiseServer, params: types.InitializeParams) -> None:
+        ls.apply_settings(params.initialization_options)
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: BuildwiseServer, params: types.InitializedParams) -> None:
+        caps = ls.client_capabilities.workspace
+        watched = caps.did_change_watched_files if caps else None
+        if watched is not None and watched.dynamic_registration:
+            options = types.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[types.FileSystemWatcher(glob_pattern=g) for g in WATCH_GLOBS]
+            )
+            ls.client_register_capability(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="buildwise-watch",
+                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=options,
+                        )
+                    ]
+                )
+            )
+        _ = ls.kb  # load the knowledge base now, not on the first keystroke
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def did_change_configuration(ls: BuildwiseServer, params: types.DidChangeConfigurationParams) -> None:
+        if params.settings is not None:
+            ls.apply_settings(params.settings)
+            ls.relint_open()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: BuildwiseServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.lint_and_publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: BuildwiseServer, params: types.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls._contexts.pop(uri, None)
+        path = convert.path_for(uri)
+        if ls.handles(path):
+            ls.schedule(uri)
+        if path.endswith("pyproject.toml") or ls.handles(path):
+            _relint_dependents(ls, uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: BuildwiseServer, params: types.DidSaveTextDocumentParams) -> None:
+        ls._contexts.pop(params.text_document.uri, None)
+        ls.schedule(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: BuildwiseServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        path = convert.path_for(uri)
+        ls.reader.drop_overlay(path)
+        ls._contexts.pop(uri, None)
+        if path.endswith("pyproject.toml"):
+            ls.engine.invalidate(path)
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: BuildwiseServer, params: types.DidChangeWatchedFilesParams) -> None:
+        for change in params.changes:
+            path = convert.path_for(change.uri)
+            name = path.replace("\\", "/").rsplit("/", 1)[-1]
+            if name.endswith((".pyx", ".pxd", ".c", ".cpp", ".h")) or name in (
+                "Cargo.toml",
+                "CMakeLists.txt",
+                "meson.build",
+                "setup.py",
+                "setup.cfg",
+            ):
+                ls.engine.invalidate(path, source_tree=True)
+            elif name == "pyproject.toml":
+                ls.engine.invalidate(path)
+            ls.relint_open(project_of=path)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    )
+    def code_action(ls: BuildwiseServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        return _code_actions(ls, params)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: BuildwiseServer, params: types.HoverParams) -> types.Hover | None:
+        uri = params.text_document.uri
+        if not ls.handles(convert.path_for(uri)):
+            return None
+        document = ls.workspace.get_text_document(uri)
+        ctx = ls.context(uri)
+        if ctx is None:
+            return None
+        lines = document.source.split("\n")
+        codec = ls.workspace.position_codec
+        pos = convert.from_client_position(params.position, lines, codec)
+        found = _hover(ls, ctx, pos)
+        if found is None:
+            return None
+        span, markdown = found
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
+            range=convert.to_client_range(span, lines, codec),
+        )
+
+
+def _hover(ls: BuildwiseServer, ctx: Any, pos: Position) -> tuple[Span, str] | None:
+    from buildwise.hover import hover
+
+    return hover(ctx, pos, ls.distro)
+
+
+def _relint_dependents(ls: BuildwiseServer, changed_uri: str) -> None:
+    """A changed pyproject.toml re-targets its project; a changed requirements file may be included
+    by other open files. Re-lint the other open documents of the same project."""
+    path = convert.path_for(changed_uri)
+    root = str(ls.engine.project_root(path))
+    for uri in list(ls.workspace.text_documents):
+        if uri == changed_uri:
+            continue
+        other = convert.path_for(uri)
+        if ls.handles(other) and other.startswith(root):
+            ls._contexts.pop(uri, None)
+            ls.schedule(uri)
+
+
+def _code_actions(ls: BuildwiseServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    uri = params.text_document.uri
+    path = convert.path_for(uri)
+    document = ls.workspace.get_text_document(uri)
+    lines = document.source.split("\n")
+    codec = ls.workspace.position_codec
+    actions: list[types.CodeAction] = []
+    for diagnostic in params.context.diagnostics:
+        if diagnostic.source != convert.SOURCE or not isinstance(diagnostic.data, dict):
+            continue
+        data = diagnostic.data
+        if data.get("version") is not None and data.get("version") != document.version:
+            continue  # stale: the client will ask again for the fresh diagnostic
+        for n, raw_fix in enumerate(data.get("fixes", [])):
+            fix = convert.fix_from_data(raw_fix)
+            documents = {e.path: _document_lines(ls, e.path) for e in fix.edits}
+            actions.append(
+                types.CodeAction(
+                    title=fix.title,
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic],
+                    edit=convert.workspace_edit(fix.edits, documents, codec),
+                    is_preferred=n == 0 and fix.safe,
+                )
+            )
+        suppress = _suppress_edit(path, lines, diagnostic, codec)
+        if suppress is not None:
+            actions.append(
+                types.CodeAction(
+                    title=f"Ignore {diagnostic.code} on this line (# kb-lint: ignore[{diagnostic.code}])",
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic],
+                    edit=convert.workspace_edit([suppress], {path: (lines, document.version)}, codec),
+                )
+            )
+    return actions
+
+
+def _document_lines(ls: BuildwiseServer, path: str) -> tuple[list[str], int | None]:
+    uri = convert.uri_for(path)
+    if uri in ls.workspace.text_documents:
+        doc = ls.workspace.get_text_document(uri)
+        return doc.source.split("\n"), doc.version
+    read = ls.reader.read(path)
+    return (read.text or "").split("\n"), None
+
+
+def _suppress_edit(path: str, lines: list[str], diagnostic: types.Diagnostic, codec: Any) -> Edit | None:
+    """Append (or extend) ``# kb-lint: ignore[CODE]`` on the diagnostic's last line."""
+    code = str(diagnostic.code)
+    start = convert.from_client_position(diagnostic.range.start, lines, codec)
+    end = convert.from_client_position(diagnostic.range.end, lines, codec)
+    line_no = end.line if end.column > 0 or end.line == start.line else end.line - 1
+    if line_no >= len(lines):
+        return None
+    # In a requirements file, a `\` continuation must stay last: use the statement's last line.
+    while line_no + 1 < len(lines) and lines[line_no].rstrip().endswith("\\"):
+        line_no += 1
+    line = lines[line_no].rstrip("\r")
+    marker = _MARKER_RE.search(line)
+    if marker is not None:
+        codes = [c.strip() for c in marker["codes"].split(",") if c.strip()]
+        if code in codes:
+            return None
+        at = Position(line_no, marker.end("codes"))
+        return Edit(path, Span(at, at), f", {code}")
+    at = Position(line_no, len(line))
+    sep = "  " if line.strip() else ""
+    return Edit(path, Span(at, at), f"{sep}# kb-lint: ignore[{code}]")

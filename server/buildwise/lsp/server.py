@@ -1,0 +1,176 @@
+"""The buildwise language server: transport and conversion around the engine, nothing more.
+
+Diagnostics are pushed on open, change (coalesced: a burst of edits is linted once, at its latest
+version) and save, and when a file the document depends on changes (an included requirements file,
+pyproject.toml, a new .pyx or Cargo.toml in the tree). A rule that raises is logged and skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from buildwise import __version__
+from buildwise.config import Config
+from buildwise.engine import LintContext, Workspace, apply_suppressions, run_rules
+from buildwise.files import FileReader, is_lock_file, is_pyproject, is_requirements_file
+from buildwise.hover import hover as hover_markdown
+from buildwise.knowledge import KnowledgeBase, load_knowledge
+from buildwise.lsp import convert
+from buildwise.lsp.settings import settings_to_config
+from buildwise.model import Finding
+
+log = logging.getLogger("buildwise.lsp")
+
+#: Files whose creation/change/deletion changes what the source tree needs (KB101/KB103).
+TREE_SUFFIXES = (".pyx", ".pxd", ".c", ".cc", ".cpp", ".cxx", ".h", ".hpp")
+TREE_NAMES = ("Cargo.toml", "CMakeLists.txt", "meson.build", "setup.py", "setup.cfg")
+
+
+class BuildwiseServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "buildwise", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+        )
+        self.reader = FileReader()
+        self.settings = Config()
+        self.distro: str | None = None
+        self._kb: KnowledgeBase | None = None
+        self._engine: Workspace | None = None
+        self._pending: set[str] = set()
+        self._contexts: dict[str, tuple[int | None, LintContext]] = {}
+
+    # -- engine -----------------------------------------------------------------------------
+    @property
+    def kb(self) -> KnowledgeBase:
+        if self._kb is None:
+            self._kb = load_knowledge()
+        return self._kb
+
+    @property
+    def engine(self) -> Workspace:
+        if self._engine is None:
+            self._engine = Workspace(
+                self.kb,
+                self.reader,
+                self.settings,
+                override_origin="settings",
+                on_rule_error=self.rule_failed,
+            )
+        return self._engine
+
+    def apply_settings(self, raw: Any) -> None:
+        config, problems, extra = settings_to_config(raw)
+        self.settings = config
+        self.distro = extra.get("distro")
+        level = extra.get("log_level")
+        if level:
+            logging.getLogger("buildwise").setLevel(level.upper())
+        for problem in problems:
+            self.log(f"settings: {problem}", types.MessageType.Warning)
+        self._engine = None
+        self._contexts.clear()
+
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
+        try:
+            self.window_log_message(types.LogMessageParams(type=kind, message=message))
+        except Exception:  # the transport may be closing; logging must never raise
+            log.debug("could not send log message: %s", message)
+
+    def rule_failed(self, code: str, path: str, exc: BaseException) -> None:
+        self.log(
+            f"rule {code} failed on {path}: {type(exc).__name__}: {exc} (skipped; other rules ran)",
+            types.MessageType.Error,
+        )
+
+    # -- linting ----------------------------------------------------------------------------
+    @staticmethod
+    def handles(path: str) -> bool:
+        return is_pyproject(path) or is_requirements_file(path)
+
+    def context(self, uri: str) -> LintContext | None:
+        document = self.workspace.get_text_document(uri)
+        cached = self._contexts.get(uri)
+        if cached is not None and cached[0] == document.version:
+            return cached[1]
+        path = convert.path_for(uri)
+        self.reader.set_overlay(path, document.source, document.version)
+        if is_pyproject(path):
+            self.engine.invalidate(path)
+        ctx = self.engine.context_for(path)
+        if ctx is not None:
+            self._contexts[uri] = (document.version, ctx)
+        return ctx
+
+    def lint_and_publish(self, uri: str) -> None:
+        path = convert.path_for(uri)
+        if not self.handles(path):
+            return
+        document = self.workspace.get_text_document(uri)
+        try:
+            ctx = self.context(uri)
+            findings: list[Finding] = []
+            if ctx is not None:
+                findings = run_rules(ctx, self.rule_failed)
+                findings = apply_suppressions([f for f in findings if f.path == ctx.path], ctx.lines)
+        except Exception as exc:  # parsing never raises by design; this is the last line of defence
+            self.log(f"could not lint {path}: {type(exc).__name__}: {exc}", types.MessageType.Error)
+            log.exception("lint failed")
+            findings = []
+        lines = (
+            document.lines_without_newlines()
+            if hasattr(document, "lines_without_newlines")
+            else document.source.split("\n")
+        )
+        codec = self.workspace.position_codec
+        diagnostics = [convert.to_diagnostic(f, lines, codec, document.version) for f in findings]
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=document.version)
+        )
+
+    def schedule(self, uri: str) -> None:
+        """Lint soon, once: edits that arrive before the lint runs are folded into it."""
+        if uri in self._pending:
+            return
+        self._pending.add(uri)
+
+        async def run() -> None:
+            await asyncio.sleep(0)
+            self._pending.discard(uri)
+            if uri in self.workspace.text_documents:
+                self.lint_and_publish(uri)
+
+        asyncio.ensure_future(run())
+
+    def relint_open(self, *, project_of: str | None = None) -> None:
+        root = str(self.engine.project_root(project_of)) if project_of else None
+        for uri in list(self.workspace.text_documents):
+            path = convert.path_for(uri)
+            if not self.handles(path):
+                continue
+            if root is not None and not os.path.abspath(path).startswith(root):
+                continue
+            self._contexts.pop(uri, None)
+            self.schedule(uri)
+
+
+def create_server() -> BuildwiseServer:
+    server = BuildwiseServer()
+    from buildwise.lsp import features
+
+    features.register(server)
+    return server
+
+
+def serve(log_level: str = "info") -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("buildwise").setLevel(log_level.upper())
+    create_server().start_io()
+
+
+__all__ = ["BuildwiseServer", "create_server", "is_lock_file", "serve"]
