@@ -54,7 +54,8 @@ class FileReader:
             if size > self.max_bytes:
                 return ReadResult(
                     None,
-                    f"is {size / 1_048_576:.1f} MiB; files over {self.max_bytes // 1_048_576} MiB are not checked",
+                    f"is {size / 1_048_576:.1f} MiB; files over "
+                    f"{self.max_bytes // 1_048_576} MiB are not checked",
                 )
             with open(path, "rb") as fh:
                 data = fh.read()

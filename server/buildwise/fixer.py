@@ -7,6 +7,7 @@ and proves each fix idempotent: a fixed finding must not come back.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -54,7 +55,7 @@ def compute_fixes(workspace: Workspace, paths: list[Path], *, unsafe: bool = Fal
             result.remaining = findings
             break
         done: set[int] = set()
-        for path, (finding, fix) in round_fixes.items():
+        for finding, fix in round_fixes.values():
             if id(fix) in done:
                 continue
             done.add(id(fix))
@@ -86,14 +87,10 @@ def write_atomically(path: str, expected_original: str, new_text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(new_text)
-        try:
+        with contextlib.suppress(OSError):
             os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-        except OSError:
-            pass
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise

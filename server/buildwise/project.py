@@ -258,7 +258,8 @@ class IncludeGraph:
     def options(self, start: str) -> dict[str, list[str]]:
         """Global options of every file reachable from ``start`` through -r (pip applies them all)."""
         out: dict[str, list[str]] = {}
-        stack, seen = [start], set()
+        stack: list[str] = [start]
+        seen: set[str] = set()
         while stack and len(seen) < MAX_INCLUDE_DEPTH * 10:
             path = stack.pop()
             key = os.path.normcase(os.path.abspath(path))
@@ -309,7 +310,8 @@ def load_requirements_document(
             doc.include_issues.append(
                 IncludeIssue(
                     include,
-                    f"include cycle: {include.target!r} includes this file again (directly or through other files)",
+                    f"include cycle: {include.target!r} includes this file again "
+                    "(directly or through other files)",
                 )
             )
     doc.graph_options = graph.options(path)

@@ -99,7 +99,7 @@ def _check_package(relpath: str, stem: str, data: dict[str, Any], known_ids: set
             out.append(Problem(relpath, f"alternatives: {alt.get('requirement')!r}: {exc}"))
     external = data.get("external") or {}
     specs: list[str] = []
-    for key, value in external.items():
+    for value in external.values():
         if isinstance(value, list):
             specs += value
         elif isinstance(value, dict):

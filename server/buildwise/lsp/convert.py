@@ -4,7 +4,7 @@ counts in its negotiated encoding (UTF-16 by default); pygls' position codec con
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lsprotocol import types
@@ -93,7 +93,7 @@ def to_diagnostic(
 
 def workspace_edit(
     edits: Sequence[Edit],
-    documents: dict[str, tuple[Sequence[str], int | None]],
+    documents: Mapping[str, tuple[Sequence[str], int | None]],
     codec: PositionCodec,
 ) -> types.WorkspaceEdit:
     """``documents``: path -> (lines, version) of every file the edits touch."""

@@ -19,7 +19,6 @@ from buildwise import __version__
 from buildwise.config import Config
 from buildwise.engine import LintContext, Workspace, apply_suppressions, run_rules
 from buildwise.files import FileReader, is_lock_file, is_pyproject, is_requirements_file
-from buildwise.hover import hover as hover_markdown
 from buildwise.knowledge import KnowledgeBase, load_knowledge
 from buildwise.lsp import convert
 from buildwise.lsp.settings import settings_to_config
@@ -43,6 +42,7 @@ class BuildwiseServer(LanguageServer):
         self._kb: KnowledgeBase | None = None
         self._engine: Workspace | None = None
         self._pending: set[str] = set()
+        self._tasks: set[asyncio.Future[None]] = set()
         self._contexts: dict[str, tuple[int | None, LintContext]] = {}
 
     # -- engine -----------------------------------------------------------------------------
@@ -145,7 +145,9 @@ class BuildwiseServer(LanguageServer):
             if uri in self.workspace.text_documents:
                 self.lint_and_publish(uri)
 
-        asyncio.ensure_future(run())
+        task = asyncio.ensure_future(run())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def relint_open(self, *, project_of: str | None = None) -> None:
         root = str(self.engine.project_root(project_of)) if project_of else None

@@ -188,14 +188,18 @@ def _expand_env(text: str) -> tuple[str, list[str]]:
     return _ENV_RE.sub(sub, text), missing
 
 
+#: (text, offset, parsed, kind, name, per-line options)
+_RequirementParts = tuple[
+    str, int, "ParsedRequirement | None", str, "str | None", tuple[tuple[str, str], ...]
+]
+
+
 @dataclass(frozen=True)
 class _Statement:
     """What one logical line says, with offsets relative to it. Cached by the line's text, so an
     edit re-analyses only the lines that changed."""
 
-    requirement: (
-        tuple[str, int, ParsedRequirement | None, str, str | None, tuple[tuple[str, str], ...]] | None
-    ) = None
+    requirement: _RequirementParts | None = None
     include: tuple[str, str, int, int] | None = None
     option: tuple[str, tuple[str, ...], int, int] | None = None
     problems: tuple[tuple[int, int, str, str], ...] = ()
@@ -295,19 +299,17 @@ def _analyze_requirement(text: str, lead: int) -> _Statement:
                     message = f"{key} is not allowed on a requirement line"
                     problems.append((start, start + len(key), message, "option"))
                 options.append((key, value))
-    if _URL_RE.match(req_text):
-        req = (req_text, lead, None, "url", _direct_name(req_text), tuple(options))
-        return _Statement(requirement=req, problems=tuple(problems))
-    if req_text.startswith((".", "/", "~")) or _DRIVE_RE.match(req_text):
-        req = (req_text, lead, None, "path", _direct_name(req_text), tuple(options))
-        return _Statement(requirement=req, problems=tuple(problems))
+    if _URL_RE.match(req_text) or req_text.startswith((".", "/", "~")) or _DRIVE_RE.match(req_text):
+        kind = "url" if _URL_RE.match(req_text) else "path"
+        direct: _RequirementParts = (req_text, lead, None, kind, _direct_name(req_text), tuple(options))
+        return _Statement(requirement=direct, problems=tuple(problems))
     expanded, _missing = _expand_env(req_text) if "${" in req_text else (req_text, [])
     parsed = parse_requirement(expanded)
     if not parsed.valid:
         rng = parsed.error_range or (0, len(req_text))
         message = f"invalid requirement {req_text!r}: {parsed.error}"
         problems.append((lead + rng[0], lead + rng[1], message, "syntax"))
-    req = (req_text, lead, parsed, "requirement", None, tuple(options))
+    req: _RequirementParts = (req_text, lead, parsed, "requirement", None, tuple(options))
     return _Statement(requirement=req, problems=tuple(problems))
 
 

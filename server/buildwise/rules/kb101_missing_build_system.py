@@ -65,7 +65,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             span = toml.span_of("build-system") or Span.point(0, 0)
             yield ctx.report(
                 span,
-                '[build-system] has no `requires`: PEP 518 makes it mandatory; list the build backend\'s distribution (e.g. requires = ["setuptools>=61"])',
+                "[build-system] has no `requires`: PEP 518 makes it mandatory; list the build backend's "
+                'distribution (e.g. requires = ["setuptools>=61"])',
             )
         return
     if toml.table("build-system") is not None or not ctx.project.looks_like_package:
@@ -79,10 +80,12 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         (insert_before_first_table(toml, proposal.table()),),
         safe=True,
     )
+    requires = ", ".join(proposal.requires)
     yield ctx.report(
         span,
         "no [build-system] table: pip falls back to legacy setuptools and cannot install what the "
-        f"build needs; declare one (suggested backend: {proposal.backend}, because {proposal.why})",
+        f"build needs; declare one (suggested: {proposal.backend} with requires = [{requires}], "
+        f"because {proposal.why})",
         fixes=[fix],
         data={"backend": proposal.backend, "requires": list(proposal.requires)},
     )
