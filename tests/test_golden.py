@@ -1,6 +1,7 @@
 """Golden cases: tests/cases/<CODE>/<case>/ holds project/ (the input tree), expected.json (the
 findings, as `kb-lint check --format json` prints them, fixes left out) and optionally args (extra
-CLI arguments, one per line) and fixed/ (files as they must read after every safe fix).
+CLI arguments, one per line), fixed/ (files as they must read after every safe fix) and
+fixed-unsafe/ (after every fix, safe or not, the way `--fix --unsafe-fixes` applies them).
 
 Each case runs through the engine and through the CLI; both must give exactly expected.json.
 With fixed/, the fixes are applied and the result re-linted: the fixed findings must be gone and
@@ -74,20 +75,25 @@ def test_case(case: Path, kb: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert _strip(json.loads(out.getvalue())) == expected, "CLI output differs from expected.json"
 
     if (case / "fixed").is_dir():
-        _check_fixes(kb, case, project, args)
+        _check_fixes(kb, case, project, args, "fixed")
+    if (case / "fixed-unsafe").is_dir():
+        fresh = tmp_path / "unsafe"
+        shutil.copytree(case / "project", fresh)
+        _check_fixes(kb, case, fresh, args, "fixed-unsafe")
 
 
-def _check_fixes(kb: Any, case: Path, project: Path, args: list[str]) -> None:
+def _check_fixes(kb: Any, case: Path, project: Path, args: list[str], expected_dir: str) -> None:
+    unsafe = expected_dir == "fixed-unsafe"
     ns = build_parser().parse_args(["check", str(project), *args])
     workspace = Workspace(kb, overrides=overrides_from_args(ns))
-    result = compute_fixes(workspace, [project])
-    assert result.applied, "fixed/ exists but no safe fix was applied"
+    result = compute_fixes(workspace, [project], unsafe=unsafe)
+    assert result.applied, f"{expected_dir}/ exists but no fix was applied"
     for path, (_old, new) in result.changed.items():
         Path(path).write_text(new)
-    for expected in (case / "fixed").rglob("*"):
+    for expected in (case / expected_dir).rglob("*"):
         if expected.is_file():
-            rel = expected.relative_to(case / "fixed")
+            rel = expected.relative_to(case / expected_dir)
             assert (project / rel).read_text() == expected.read_text(), f"{rel} after fixes"
     after = _engine_findings(kb, project, args)
-    left = [f for f in after if any(fix.safe for fix in f.fixes)]
+    left = [f for f in after if any(fix.safe or unsafe for fix in f.fixes)]
     assert not left, f"safe fixes still offered after fixing: {left}"

@@ -44,6 +44,8 @@ class LintContext:
     pyproject: PyprojectDocument | None = None
     requirements: RequirementsDocument | None = None
     dependencies: list[Dependency] = field(default_factory=list)
+    #: Facts several rules share, computed by the first one that needs them.
+    cache: dict[str, Any] = field(default_factory=dict)
     _rule: Rule | None = None
     _found: list[Finding] = field(default_factory=list)
 

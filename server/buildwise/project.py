@@ -7,6 +7,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from buildwise.config import DEFAULT_PLATFORMS, Config, ConfigProblem, parse_config
 from buildwise.facts import BuildSystem, build_system, requires_python
@@ -77,8 +78,9 @@ class RequirementsDocument:
     #: Reached only through ``-c``: its entries constrain versions, they do not add packages.
     constraint: bool = False
     include_issues: list[IncludeIssue] = field(default_factory=list)
-    #: Global options of every file in this file's include graph (pip applies them all).
-    graph_options: dict[str, list[str]] = field(default_factory=dict)
+    #: Global options of every file in this file's include graph, in the order pip reads them
+    #: (pip applies them all, and --only-binary/--no-binary depend on their order).
+    graph_options: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 @dataclass
@@ -255,27 +257,31 @@ class IncludeGraph:
             stack.extend(self.target_path(path, inc) for inc in parsed.includes if not inc.unresolved)
         return False
 
-    def options(self, start: str) -> dict[str, list[str]]:
-        """Global options of every file reachable from ``start`` through -r (pip applies them all)."""
-        out: dict[str, list[str]] = {}
-        stack: list[str] = [start]
+    def options(self, start: str) -> list[tuple[str, list[str]]]:
+        """Global options of ``start`` and every file it includes with -r, in pip's reading order
+        (an include's options come where its -r line is)."""
+        out: list[tuple[str, list[str]]] = []
         seen: set[str] = set()
-        while stack and len(seen) < MAX_INCLUDE_DEPTH * 10:
-            path = stack.pop()
+
+        def visit(path: str, depth: int) -> None:
             key = os.path.normcase(os.path.abspath(path))
-            if key in seen:
-                continue
+            if key in seen or depth > MAX_INCLUDE_DEPTH:
+                return
             seen.add(key)
             _read, parsed = self.load(path)
             if parsed is None:
-                continue
-            for opt in parsed.options:
-                out.setdefault(opt.name, []).extend(opt.values)
-            stack.extend(
-                self.target_path(path, inc)
-                for inc in parsed.includes
-                if inc.kind == "-r" and not inc.unresolved
-            )
+                return
+            events: list[tuple[int, int, Any]] = [(o.line.first_line, 0, o) for o in parsed.options]
+            events += [
+                (i.line.first_line, 1, i) for i in parsed.includes if i.kind == "-r" and not i.unresolved
+            ]
+            for _line, kind, item in sorted(events, key=lambda e: (e[0], e[1])):
+                if kind == 0:
+                    out.append((item.name, list(item.values)))
+                else:
+                    visit(self.target_path(path, item), depth + 1)
+
+        visit(start, 0)
         return out
 
 

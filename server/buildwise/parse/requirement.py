@@ -55,6 +55,13 @@ class ParsedRequirement:
         return ""
 
     @property
+    def specifier_text(self) -> str:
+        """The version specifier as written (packaging would reorder ``>=4.9,<5`` to ``<5,>=4.9``)."""
+        if self.specifier_range is None or self.requirement is None or not self.requirement.specifier:
+            return ""
+        return self.text[self.specifier_range[0] : self.specifier_range[1]].strip()
+
+    @property
     def specifier(self) -> SpecifierSet:
         return self.requirement.specifier if self.requirement is not None else SpecifierSet()
 

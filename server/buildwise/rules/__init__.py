@@ -31,6 +31,11 @@ RULE_MODULES = (
     "kb102_backend_not_in_requires",
     "kb103_build_tool_missing",
     "kb104_obsolete_build_requirement",
+    "kb201_no_wheel_for_python",
+    "kb202_version_predates_python",
+    "kb203_no_wheel_for_platform",
+    "kb204_only_binary_conflict",
+    "kb205_sdist_only_native",
 )
 
 PROJECT_URL = "https://github.com/buildwise/buildwise"

@@ -1,0 +1,121 @@
+"""Where a log came from when it does not say: this interpreter, this machine, this distro.
+
+Also turns the spellings people and logs use for platforms (``win_amd64``, ``macosx-11.0-arm64``,
+``linux-x86_64``) into the knowledge base's platform names (``windows-amd64``, ``macos-arm64``...).
+"""
+
+from __future__ import annotations
+
+import platform as _platform
+import re
+import sys
+from pathlib import Path
+
+from buildwise.knowledge import ECOSYSTEMS, KnowledgeBase
+
+_ARCH_ALIASES = {
+    "amd64": "x86_64",
+    "x64": "x86_64",
+    "x86-64": "x86_64",
+    "x86_64": "x86_64",
+    "arm64": "arm64",
+    "aarch64": "aarch64",
+    "universal2": "arm64",
+}
+
+
+def this_python() -> str:
+    """``3.11`` for the running interpreter (``3.13t`` on a free-threaded build)."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    gil_disabled = getattr(sys, "_is_gil_enabled", None)
+    if gil_disabled is not None and not gil_disabled():
+        version += "t"
+    return version
+
+
+def this_platform() -> str:
+    """This machine as a knowledge-base platform name (``linux-x86_64``, ``macos-arm64``...)."""
+    machine = _platform.machine().lower()
+    if sys.platform == "win32":
+        return normalize_platform(f"windows-{machine}")
+    if sys.platform == "darwin":
+        return normalize_platform(f"macos-{machine}")
+    libc, _ = _platform.libc_ver()
+    prefix = "linux" if libc == "glibc" or not Path("/etc/alpine-release").exists() else "linux-musl"
+    return normalize_platform(f"{prefix}-{machine}")
+
+
+def normalize_platform(text: str) -> str:
+    """``win_amd64`` -> ``windows-amd64``; ``macosx-10.9-x86_64`` -> ``macos-x86_64``;
+    ``manylinux_2_17_aarch64`` -> ``linux-aarch64``; ``musllinux_1_2_x86_64`` -> ``linux-musl-x86_64``.
+    Unknown spellings come back lower-cased and otherwise unchanged (``linux-armv7l``)."""
+    value = text.strip().lower().replace("_", "-")
+    m = re.match(r"^(win(?:dows)?|win32)(?:-(?P<arch>[\w-]+))?$", value)
+    if m:
+        arch = m["arch"] or "amd64"
+        return "windows-arm64" if arch in ("arm64", "aarch64") else f"windows-{arch.replace('x86-64', 'amd64')}"
+    m = re.match(r"^(?:macos|macosx|darwin|osx)(?:-[\d.-]+)?-(?P<arch>[\w-]+)$", value)
+    if m:
+        arch = _ARCH_ALIASES.get(m["arch"], m["arch"])
+        return "macos-arm64" if arch in ("arm64", "aarch64") else f"macos-{arch}"
+    m = re.match(r"^(?P<kind>musllinux|manylinux|linux|linux-musl)(?:[\d-]*|-musl)?-(?P<arch>[\w-]+)$", value)
+    if m:
+        arch = _ARCH_ALIASES.get(m["arch"], m["arch"])
+        if arch == "arm64":
+            arch = "aarch64"
+        musl = "musl" in m["kind"] or value.startswith("linux-musl")
+        return f"linux-musl-{arch}" if musl else f"linux-{arch}"
+    if value in ("windows", "win"):
+        return "windows-amd64"
+    if value in ("linux",):
+        return "linux-x86_64"
+    if value in ("macos", "darwin", "osx"):
+        return "macos-arm64"
+    return value
+
+
+def normalize_python(text: str) -> str | None:
+    """``3.12``, ``3.12.1``, ``312``, ``cp312``, ``python3.13t`` -> ``3.12`` / ``3.13t``; None if not a version."""
+    value = text.strip().lower().removeprefix("python").removeprefix("cpython").removeprefix("cp").strip("-")
+    m = re.fullmatch(r"3\.(\d{1,2})(?:\.\d+)?(?:[abrc]+\d*)?(t?)", value)
+    if m:
+        return f"3.{int(m[1])}{m[2]}"
+    m = re.fullmatch(r"3(\d{1,2})(t?)", value)
+    if m:
+        return f"3.{int(m[1])}{m[2]}"
+    return None
+
+
+def os_release_ecosystem(path: Path = Path("/etc/os-release")) -> str | None:
+    """The knowledge-base ecosystem for this Linux distro (os-release ID, then ID_LIKE), if known."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    fields: dict[str, str] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            fields[key.strip()] = value.strip().strip("'\"")
+    for candidate in [fields.get("ID", ""), *fields.get("ID_LIKE", "").split()]:
+        if not candidate:
+            continue
+        eco = KnowledgeBase.ecosystem_for(candidate)
+        if eco in ECOSYSTEMS:
+            return eco
+    return None
+
+
+def this_ecosystem() -> str:
+    """Which distro's package names to show first on this machine (debian when unknown)."""
+    if sys.platform == "darwin":
+        return "homebrew"
+    return os_release_ecosystem() or "debian"
+
+
+def resolve_ecosystem(distro: str | None) -> str | None:
+    """The ecosystem for a ``--distro`` value (``ubuntu``, ``rhel``, ``brew``...); None if unknown."""
+    if not distro:
+        return None
+    eco = KnowledgeBase.ecosystem_for(distro)
+    return eco if eco in ECOSYSTEMS else None

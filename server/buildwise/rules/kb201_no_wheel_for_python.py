@@ -1,0 +1,85 @@
+"""No version the specifier admits has a wheel for a target CPython, so pip builds from source there.
+
+## What it does
+For each dependency the knowledge base knows (in `project.dependencies`, optional dependencies,
+dependency groups, `build-system.requires` and requirements files), checks every target CPython
+(from `requires-python`, `[tool.kb-lint] python`, `--python` or the editor setting) against the
+releases the knowledge base records as publishing wheels for it. Reports the dependency when every
+release its specifier admits lacks a wheel for a target: typically a lower bound above the last
+release that still shipped wheels for an older Python. Environment markers are evaluated per target.
+Dependencies pinned below the first release that supports a Python are KB202.
+
+## Why is this bad?
+With no wheel, pip downloads the sdist and compiles it: slow at best, and on a machine without the
+compiler and headers it fails with `subprocess-exited-with-error`. The message names what the build
+needs, from the knowledge base.
+
+## Example
+```toml
+requires-python = ">=3.9"
+dependencies = ["numpy>=2.1"]   # numpy 2.1 dropped Python 3.9: no wheel there
+```
+
+## Fix safety
+Unsafe (the installed version changes): switch to a binary alternative where the knowledge base
+lists one.
+
+## References
+- [pip: installing from sdists](https://pip.pypa.io/en/stable/cli/pip_install/#installation-order)
+- [Platform compatibility tags](https://packaging.python.org/en/latest/specifications/platform-compatibility-tags/)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from buildwise.coverage import Status
+from buildwise.model import Finding, Severity
+from buildwise.wheelcheck import (
+    alternative_fixes,
+    coverage,
+    ecosystem_for,
+    needs_text,
+    platforms_of,
+    pythons_of,
+)
+
+if TYPE_CHECKING:
+    from buildwise.engine import LintContext
+
+CODE = "KB201"
+NAME = "no-wheel-for-python"
+SEVERITY = Severity.WARNING
+APPLIES_TO = ("pyproject", "requirements")
+FIX = "unsafe"
+
+
+def check(ctx: LintContext) -> Iterator[Finding]:
+    for cov in coverage(ctx):
+        if cov.only_binary or cov.no_binary:
+            continue  # KB204 says what happens instead  # KB204 says what happens instead
+        failing = cov.with_status(Status.NO_PYTHON)
+        if not failing or cov.with_status(Status.PREDATES):
+            continue
+        pythons = pythons_of(failing)
+        dep = cov.dep
+        eco = ecosystem_for(ctx, platforms_of(failing))
+        spec = dep.parsed.specifier_text or "(any version)"
+        message = (
+            f"{dep.parsed.name} {spec} has no wheel for CPython {', '.join(pythons)}: "
+            f"pip will build it from source there, which needs {needs_text(ctx.kb, cov.pkg, eco)}"
+        )
+        last = (
+            [r.last for py in pythons if (r := cov.pkg.wheels.python.get(py)) and r.last]
+            if cov.pkg.wheels
+            else []
+        )
+        if last:
+            message += f" (the last release with wheels for {pythons[0]} is {max(last)})"
+        yield ctx.report(
+            dep.specifier_span,
+            message,
+            fixes=alternative_fixes(cov),
+            data={"package": dep.key, "pythons": pythons},
+        )

@@ -1,0 +1,214 @@
+"""Per-dependency wheel coverage across a project's targets, shared by KB201-KB205.
+
+Computed once per document (cached on the lint context) so five rules do not repeat the work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from packaging.utils import canonicalize_name
+
+from buildwise.coverage import PLATFORM_ECOSYSTEM, Status, Verdict, marker_applies, raise_floor, verdict
+from buildwise.facts import Dependency
+from buildwise.knowledge import KnowledgeBase, PackageInfo
+from buildwise.model import Edit, Fix
+
+if TYPE_CHECKING:
+    from buildwise.engine import LintContext
+
+_LANGUAGE_NAMES = {
+    "c": "a C compiler",
+    "cxx": "a C++ compiler",
+    "rust": "Rust (cargo)",
+    "fortran": "a Fortran compiler",
+    "go": "Go",
+    "cuda": "CUDA",
+    "cython": "Cython",
+}
+
+
+@dataclass
+class DependencyCoverage:
+    dep: Dependency
+    pkg: PackageInfo
+    verdicts: list[Verdict] = field(default_factory=list)
+    only_binary: bool = False
+    no_binary: bool = False
+
+    def with_status(self, *statuses: Status) -> list[Verdict]:
+        return [v for v in self.verdicts if v.status in statuses]
+
+
+class FormatControl:
+    """pip's --only-binary / --no-binary bookkeeping (pip/_internal/models/format_control.py),
+    fed the options in file order: which formats pip allows for a package."""
+
+    def __init__(self, options: list[tuple[str, list[str]]]) -> None:
+        self.only_binary: set[str] = set()
+        self.no_binary: set[str] = set()
+        for name, values in options:
+            if name == "--only-binary":
+                self._add(values, self.only_binary, self.no_binary)
+            elif name == "--no-binary":
+                self._add(values, self.no_binary, self.only_binary)
+
+    @staticmethod
+    def _add(values: list[str], target: set[str], other: set[str]) -> None:
+        new = list(values)
+        while ":all:" in new:
+            other.clear()
+            target.clear()
+            target.add(":all:")
+            del new[: new.index(":all:") + 1]
+            if ":none:" not in new:
+                return
+        for name in new:
+            if name == ":none:":
+                target.clear()
+                continue
+            key = canonicalize_name(name)
+            other.discard(key)
+            target.add(key)
+
+    def allowed(self, key: str) -> frozenset[str]:
+        formats = {"binary", "source"}
+        if key in self.only_binary:
+            formats.discard("source")
+        elif key in self.no_binary:
+            formats.discard("binary")
+        elif ":all:" in self.only_binary:
+            formats.discard("source")
+        elif ":all:" in self.no_binary:
+            formats.discard("binary")
+        return frozenset(formats)
+
+
+def coverage(ctx: LintContext) -> list[DependencyCoverage]:
+    cached = ctx.cache.get("coverage")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    targets = ctx.project.targets
+    formats = FormatControl(ctx.requirements.graph_options if ctx.requirements is not None else [])
+    out: list[DependencyCoverage] = []
+    for dep in ctx.dependencies:
+        if not dep.parsed.valid or dep.parsed.url:
+            continue
+        pkg = ctx.kb.package(dep.key)
+        if pkg is None:
+            continue
+        allowed = formats.allowed(dep.key)
+        cov = DependencyCoverage(
+            dep, pkg, only_binary="source" not in allowed, no_binary="binary" not in allowed
+        )
+        marker = dep.parsed.marker
+        spec = dep.parsed.specifier
+        for python in targets.pythons:
+            for platform in targets.platforms:
+                if marker_applies(marker, python, platform):
+                    cov.verdicts.append(verdict(pkg, spec, python, platform))
+        out.append(cov)
+    ctx.cache["coverage"] = out
+    return out
+
+
+def needs_text(kb: KnowledgeBase, pkg: PackageInfo, ecosystem: str) -> str:
+    """'a C compiler; on debian: gcc libpq-dev python3-dev' (what a source build needs)."""
+    tools = [_LANGUAGE_NAMES[lang] for lang in pkg.languages if lang in _LANGUAGE_NAMES and lang != "cython"]
+    parts = []
+    if tools:
+        parts.append(", ".join(dict.fromkeys(tools)))
+    ids = pkg.external_ids()
+    if ids and ecosystem == "windows":
+        vcpkg = [
+            name
+            for ident in ids
+            if (info := kb.identifier(ident)) is not None
+            for name in info.windows.get("vcpkg", [])
+        ]
+        text = "on Windows: the Microsoft C++ Build Tools" if any("compiler" in i for i in ids) else ""
+        if vcpkg:
+            text += (", and " if text else "on Windows: ") + f"vcpkg {' '.join(dict.fromkeys(vcpkg))}"
+        if text:
+            parts.append(text)
+    elif ids:
+        packages = kb.system_packages(ids, ecosystem)
+        if packages.names:
+            parts.append(f"on {ecosystem}: {' '.join(packages.names)}")
+    if pkg.build_requires and not parts:
+        parts.append(f"build requirements {', '.join(pkg.build_requires)}")
+    return "; ".join(parts) if parts else "a compiler toolchain"
+
+
+def targets_text(verdicts: list[Verdict]) -> str:
+    """Which targets lack a wheel, short: 'CPython 3.13, 3.14; windows-arm64 (CPython 3.10)'."""
+    from buildwise.coverage import Status
+
+    if any(v.status == Status.SDIST_ONLY for v in verdicts):
+        return "any target (it publishes no wheels at all)"
+    pythons = pythons_of([v for v in verdicts if v.status in (Status.PREDATES, Status.NO_PYTHON)])
+    parts = [f"CPython {', '.join(pythons)}"] if pythons else []
+    by_platform: dict[str, list[str]] = {}
+    for v in verdicts:
+        if v.status == Status.NO_PLATFORM and v.python not in pythons:
+            by_platform.setdefault(v.platform, []).append(v.python)
+    for platform, pys in by_platform.items():
+        parts.append(f"{platform} (CPython {', '.join(pys)})")
+    return "; ".join(parts)
+
+
+def ecosystem_for(ctx: LintContext, platforms: list[str]) -> str:
+    if platforms and all(p.startswith("windows") for p in platforms):
+        return "windows"
+    configured = ctx.config.distro
+    for platform in platforms:
+        eco = PLATFORM_ECOSYSTEM.get(platform)
+        if eco == "debian" and configured:
+            return KnowledgeBase.ecosystem_for(configured)
+        if eco is not None:
+            return eco
+    return KnowledgeBase.ecosystem_for(configured) if configured else "debian"
+
+
+def floor_fix(cov: DependencyCoverage, floor_version: object, why: str) -> Fix | None:
+    from packaging.version import Version
+
+    dep = cov.dep
+    if not isinstance(floor_version, Version) or dep.parsed.specifier_range is None:
+        return None
+    new_spec = raise_floor(dep.parsed.specifier, floor_version)
+    return Fix(
+        f"Require {dep.parsed.name}{new_spec} ({why})",
+        (Edit(dep.path, dep.specifier_span, str(new_spec)),),
+        safe=False,
+    )
+
+
+def alternative_fixes(cov: DependencyCoverage) -> list[Fix]:
+    dep = cov.dep
+    fixes = []
+    for alt in cov.pkg.alternatives:
+        if alt.kind not in ("binary", "successor", "pure", "bundled"):
+            continue
+        if alt.same_import and "[" not in alt.requirement and ";" not in alt.requirement:
+            edit = Edit(dep.path, dep.name_span, alt.requirement)
+            title = f"Switch to {alt.requirement} ({alt.kind}; same import)"
+        else:
+            text_span = dep.text_span
+            if text_span is None:
+                continue
+            marker = dep.parsed.text[dep.parsed.marker_range[0] :] if dep.parsed.marker_range else ""
+            new = alt.requirement + (f" ; {marker}" if marker else "")
+            edit = Edit(dep.path, text_span, new)
+            title = f"Switch to {alt.requirement} ({alt.kind}; check your imports)"
+        fixes.append(Fix(title, (edit,), safe=False))
+    return fixes
+
+
+def pythons_of(verdicts: list[Verdict]) -> list[str]:
+    return list(dict.fromkeys(v.python for v in verdicts))
+
+
+def platforms_of(verdicts: list[Verdict]) -> list[str]:
+    return list(dict.fromkeys(v.platform for v in verdicts))
