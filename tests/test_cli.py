@@ -129,3 +129,11 @@ def test_rule_doc(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert result.stdout.startswith("# KB103 `build-tool-missing`")
     assert "## Fix safety" in result.stdout
+
+
+def test_move_report_lists_what_breaks(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"requirements.txt": "numpy==1.24.4\nrequests==2.32.3\n"})
+    result = run("check", ".", "--python", "3.12", "--platform", "linux-x86_64", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "On CPython 3.12, linux-x86_64: 1 dependency would build from source or fail:" in result.stdout
+    assert "numpy" in result.stdout.split("would build from source or fail:")[1]

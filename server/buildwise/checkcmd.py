@@ -101,6 +101,8 @@ def run(args: argparse.Namespace, out: Any) -> int:
         out.write("\n")
     else:
         write_text(findings, checked, out)
+        if overrides.python is not None or overrides.platforms is not None:
+            write_move_report(findings, overrides, out)
     if errors:
         import sys
 
@@ -147,3 +149,26 @@ def write_text(findings: list[Finding], checked: list[str], out: Any) -> None:
     out.write(
         f"Found {len(findings)} problem{'s' if len(findings) != 1 else ''}: {', '.join(parts)}{tail}.\n"
     )
+
+
+_WHEEL_CODES = {"KB201", "KB202", "KB203", "KB204", "KB205"}
+
+
+def write_move_report(findings: list[Finding], overrides: Config, out: Any) -> None:
+    """``--python 3.14`` answers "what breaks if we move there": the dependencies that have no
+    wheel for the requested targets, one line each, with where they are declared."""
+    rows: dict[str, list[str]] = {}
+    for f in findings:
+        if f.code not in _WHEEL_CODES:
+            continue
+        package = str(f.data.get("package", "?"))
+        where = f"{relpath(f.path)}:{f.span.start.line + 1} {f.code}"
+        rows.setdefault(package, []).append(where)
+    targets = ", ".join([*(f"CPython {p}" for p in overrides.python or ()), *(overrides.platforms or ())])
+    out.write(f"\nOn {targets}: ")
+    if not rows:
+        out.write("every dependency the knowledge base knows has a wheel.\n")
+        return
+    out.write(f"{len(rows)} dependenc{'y' if len(rows) == 1 else 'ies'} would build from source or fail:\n")
+    for package, places in sorted(rows.items()):
+        out.write(f"  {package:<24} {', '.join(dict.fromkeys(places))}\n")

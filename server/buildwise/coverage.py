@@ -212,6 +212,8 @@ def verdict(pkg: PackageInfo, spec: SpecifierSet, python: str, platform: str) ->
         return Verdict(Status.UNKNOWN, python, platform)
     if not w.published:
         return Verdict(Status.SDIST_ONLY, python, platform)
+    if w.platforms.get(platform) is False:  # never any wheel for this platform, whatever the Python
+        return Verdict(Status.NO_PLATFORM, python, platform, None)
     rng = _python_range(w, python)
     if rng is None:
         return Verdict(Status.UNKNOWN, python, platform)

@@ -15,9 +15,10 @@ from typing import Any
 
 from buildwise.config import Config
 from buildwise.facts import Dependency, pyproject_dependencies, requirements_dependencies
-from buildwise.files import FileReader, discover, is_pyproject
+from buildwise.files import FileReader, discover, is_lock_file, is_pyproject
 from buildwise.knowledge import KnowledgeBase
 from buildwise.model import Finding, Fix, Severity, Span
+from buildwise.parse.locks import LockFile, parse_lock
 from buildwise.project import (
     IncludeGraph,
     Project,
@@ -43,6 +44,7 @@ class LintContext:
     kind: str  # "pyproject" | "requirements"
     pyproject: PyprojectDocument | None = None
     requirements: RequirementsDocument | None = None
+    lock: LockFile | None = None
     dependencies: list[Dependency] = field(default_factory=list)
     #: Facts several rules share, computed by the first one that needs them.
     cache: dict[str, Any] = field(default_factory=dict)
@@ -59,6 +61,8 @@ class LintContext:
             return self.pyproject.toml.index.lines
         if self.requirements is not None:
             return self.requirements.parsed.lines
+        if self.lock is not None:
+            return self.lock.doc.index.lines
         return []
 
     def report(
@@ -218,6 +222,12 @@ class Workspace:
             ctx = LintContext(self.kb, project, path, "pyproject", pyproject=doc)
             ctx.dependencies = pyproject_dependencies(doc.toml)
             return ctx
+        if is_lock_file(path):
+            read = self.reader.read(path)
+            if read.text is None:
+                return None
+            lock = parse_lock(read.text, path)
+            return LintContext(self.kb, project, path, "lock", lock=lock)
         graph = graph or IncludeGraph(self.reader)
         req = load_requirements_document(path, graph)
         ctx = LintContext(self.kb, project, path, "requirements", requirements=req)
@@ -252,7 +262,7 @@ class Workspace:
                 continue
             checked.append(str(path))
             findings += self.lint_file(str(path), graph)
-            if not is_pyproject(path):
+            if not is_pyproject(path) and not is_lock_file(path):
                 _read, parsed = graph.load(str(path))
                 for include in parsed.includes if parsed is not None else ():
                     target = graph.target_path(str(path), include)

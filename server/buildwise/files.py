@@ -124,7 +124,9 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Iterator[Path]
                 and not any(_path_matches(f"{rel_dir}/{d}".lstrip("./"), e) for e in exclude)
             )
             for name in sorted(filenames):
-                if not (is_pyproject(name) or is_requirements_file(Path(dirpath) / name)):
+                if not (
+                    is_pyproject(name) or is_lock_file(name) or is_requirements_file(Path(dirpath) / name)
+                ):
                     continue
                 candidate = Path(dirpath) / name
                 rel = os.path.relpath(candidate, start).replace(os.sep, "/")

@@ -13,6 +13,7 @@ from buildwise.config import DEFAULT_PLATFORMS, Config, ConfigProblem, parse_con
 from buildwise.facts import BuildSystem, build_system, requires_python
 from buildwise.files import FileReader, ReadResult
 from buildwise.model import Span
+from buildwise.parse.locks import LockFile, parse_lock
 from buildwise.parse.requirements import Include, RequirementsFile, parse_requirements
 from buildwise.parse.toml import TomlDocument, parse_toml
 from buildwise.sourcetree import SourceTree, scan_source_tree
@@ -183,6 +184,20 @@ class Project:
 
     def invalidate_source_tree(self) -> None:
         self._tree_cache.pop(str(self.root), None)
+
+    @property
+    def lock(self) -> LockFile | None:
+        """The project's uv.lock or pylock.toml, parsed once per project (None when it has none)."""
+        if "_lock" not in self.__dict__:
+            self.__dict__["_lock"] = None
+            for name in ("uv.lock", "pylock.toml"):
+                path = self.root / name
+                read = self.reader.read(path)
+                if read.text is not None:
+                    self.__dict__["_lock"] = parse_lock(read.text, str(path))
+                    break
+        found: LockFile | None = self.__dict__["_lock"]
+        return found
 
     @property
     def build_system(self) -> BuildSystem:

@@ -1,4 +1,4 @@
-"""pyproject.toml is not valid TOML (or cannot be read as UTF-8 text).
+"""pyproject.toml (or a uv.lock / pylock.toml) is not valid TOML, or cannot be read as UTF-8 text.
 
 ## What it does
 Reports each syntax error at its position, with the parser's own reason, and files that cannot be
@@ -39,11 +39,15 @@ if TYPE_CHECKING:
 CODE = "KB001"
 NAME = "toml-syntax-error"
 SEVERITY = Severity.ERROR
-APPLIES_TO = ("pyproject",)
+APPLIES_TO = ("pyproject", "lock")
 FIX = "none"
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
+    if ctx.lock is not None:
+        for error in ctx.lock.doc.errors:
+            yield ctx.report(error.span, error.message)
+        return
     doc = ctx.pyproject
     if doc is None:
         return

@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from buildwise.coverage import Status
+from buildwise.lockreport import echoes_on_pyproject, findings_on_lock, locked_keys
 from buildwise.model import Finding, Severity
 from buildwise.wheelcheck import (
     alternative_fixes,
@@ -51,12 +52,20 @@ if TYPE_CHECKING:
 CODE = "KB201"
 NAME = "no-wheel-for-python"
 SEVERITY = Severity.WARNING
-APPLIES_TO = ("pyproject", "requirements")
+APPLIES_TO = ("pyproject", "requirements", "lock")
 FIX = "unsafe"
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
+    if ctx.kind == "lock":
+        for span, message, data in findings_on_lock(ctx, CODE):
+            yield ctx.report(span, message, data=data)
+        return
+    yield from _from_lock_echo(ctx)
+    locked = locked_keys(ctx)
     for cov in coverage(ctx):
+        if cov.dep.key in locked and not cov.dep.is_build:
+            continue  # the lock file's exact answer is reported instead
         if cov.only_binary or cov.no_binary:
             continue  # KB204 says what happens instead  # KB204 says what happens instead
         failing = cov.with_status(Status.NO_PYTHON)
@@ -83,3 +92,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             fixes=alternative_fixes(cov),
             data={"package": dep.key, "pythons": pythons},
         )
+
+
+def _from_lock_echo(ctx: LintContext) -> Iterator[Finding]:
+    for span, message, data in echoes_on_pyproject(ctx, CODE):
+        yield ctx.report(span, message, data=data)

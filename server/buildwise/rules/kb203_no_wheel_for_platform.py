@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from buildwise.coverage import Status
+from buildwise.lockreport import echoes_on_pyproject, findings_on_lock, locked_keys
 from buildwise.model import Finding, Severity
 from buildwise.wheelcheck import (
     alternative_fixes,
@@ -46,12 +47,20 @@ if TYPE_CHECKING:
 CODE = "KB203"
 NAME = "no-wheel-for-platform"
 SEVERITY = Severity.WARNING
-APPLIES_TO = ("pyproject", "requirements")
+APPLIES_TO = ("pyproject", "requirements", "lock")
 FIX = "unsafe"
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
+    if ctx.kind == "lock":
+        for span, message, data in findings_on_lock(ctx, CODE):
+            yield ctx.report(span, message, data=data)
+        return
+    yield from _from_lock_echo(ctx)
+    locked = locked_keys(ctx)
     for cov in coverage(ctx):
+        if cov.dep.key in locked and not cov.dep.is_build:
+            continue  # the lock file's exact answer is reported instead
         if cov.only_binary or cov.no_binary:
             continue  # KB204 says what happens instead
         # Pythons KB201/KB202 already report have a worse problem than the platform.
@@ -87,3 +96,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         yield ctx.report(
             dep.name_span, message, fixes=fixes, data={"package": dep.key, "platforms": platforms}
         )
+
+
+def _from_lock_echo(ctx: LintContext) -> Iterator[Finding]:
+    for span, message, data in echoes_on_pyproject(ctx, CODE):
+        yield ctx.report(span, message, data=data)

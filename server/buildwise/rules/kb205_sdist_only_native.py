@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from buildwise.coverage import Status
+from buildwise.lockreport import echoes_on_pyproject, findings_on_lock, locked_keys
 from buildwise.model import Finding, Severity
 from buildwise.wheelcheck import alternative_fixes, coverage, ecosystem_for, needs_text
 
@@ -37,12 +38,20 @@ if TYPE_CHECKING:
 CODE = "KB205"
 NAME = "sdist-only-native"
 SEVERITY = Severity.INFO
-APPLIES_TO = ("pyproject", "requirements")
+APPLIES_TO = ("pyproject", "requirements", "lock")
 FIX = "unsafe"
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
+    if ctx.kind == "lock":
+        for span, message, data in findings_on_lock(ctx, CODE):
+            yield ctx.report(span, message, data=data)
+        return
+    yield from _from_lock_echo(ctx)
+    locked = locked_keys(ctx)
     for cov in coverage(ctx):
+        if cov.dep.key in locked and not cov.dep.is_build:
+            continue  # the lock file's exact answer is reported instead
         if cov.only_binary or cov.no_binary or not cov.pkg.compiles or not cov.with_status(Status.SDIST_ONLY):
             continue
         dep = cov.dep
@@ -55,3 +64,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if alts:
             message += f"; alternatives: {alts}"
         yield ctx.report(dep.name_span, message, fixes=alternative_fixes(cov), data={"package": dep.key})
+
+
+def _from_lock_echo(ctx: LintContext) -> Iterator[Finding]:
+    for span, message, data in echoes_on_pyproject(ctx, CODE):
+        yield ctx.report(span, message, data=data)
