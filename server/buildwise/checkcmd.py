@@ -33,6 +33,13 @@ def add_parser(sub: Any) -> None:
     check.add_argument(
         "--free-threaded", action="store_true", help="also check free-threaded builds (3.13t, 3.14t...)"
     )
+    check.add_argument(
+        "--online",
+        action="store_true",
+        help="look dependencies up on the package index (PEP 691 JSON API) for exact wheel coverage",
+    )
+    check.add_argument("--offline", action="store_true", help="like --online, from the cached answers only")
+    check.add_argument("--index-url", help="the simple index to ask (default: pip's configuration)")
     check.add_argument("--exclude", action="append", help="skip paths matching this glob (repeatable)")
     check.add_argument(
         "--no-cache", action="store_true", help="compile the knowledge base instead of using the cache"
@@ -71,6 +78,12 @@ def overrides_from_args(args: argparse.Namespace) -> Config:
         changes["platforms"] = platforms
     if args.free_threaded:
         changes["free_threaded"] = True
+    if args.online or args.offline:
+        changes["online"] = True
+    if args.index_url:
+        if not args.index_url.startswith(("https://", "http://", "file://")):
+            raise UsageError(f"--index-url: not a URL: {args.index_url}")
+        changes["index_url"] = args.index_url
     exclude = _split(args.exclude)
     if exclude is not None:
         changes["exclude"] = exclude
@@ -94,6 +107,7 @@ def run(args: argparse.Namespace, out: Any) -> int:
         errors.append(f"{code} failed on {path}: {type(exc).__name__}: {exc}")
 
     workspace = Workspace(kb, overrides=overrides, override_origin="cli", on_rule_error=on_rule_error)
+    workspace.index_offline = bool(args.offline)
     findings, checked = workspace.lint_paths(paths)
     findings.sort(key=Finding.sort_key)
     if args.format == "json":

@@ -47,6 +47,7 @@ class Config:
     platforms: tuple[str, ...] | None = None
     free_threaded: bool = False
     online: bool = False
+    index_url: str | None = None
     distro: str | None = None
 
     def enabled(self, code: str, path: str | None = None) -> bool:
@@ -122,6 +123,7 @@ KNOWN_KEYS = (
     "platforms",
     "free-threaded",
     "online",
+    "index-url",
     "distro",
 )
 
@@ -178,6 +180,11 @@ def parse_config(table: Any) -> tuple[Config, list[ConfigProblem]]:
                 changes[raw_key.replace("-", "_")] = value
             else:
                 problems.append(ConfigProblem(key, "must be true or false"))
+        elif raw_key == "index-url":
+            if isinstance(value, str) and value.startswith(("https://", "http://", "file://")):
+                changes["index_url"] = value
+            else:
+                problems.append(ConfigProblem(key, "must be the URL of a simple index (https://...)"))
         elif raw_key == "distro":
             if isinstance(value, str):
                 changes["distro"] = value

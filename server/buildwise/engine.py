@@ -16,7 +16,9 @@ from typing import Any
 from buildwise.config import Config
 from buildwise.facts import Dependency, pyproject_dependencies, requirements_dependencies
 from buildwise.files import FileReader, discover, is_lock_file, is_pyproject
+from buildwise.index import IndexClient, resolve_index_url
 from buildwise.knowledge import KnowledgeBase
+from buildwise.knowledge.loader import cache_dir
 from buildwise.model import Finding, Fix, Severity, Span
 from buildwise.parse.locks import LockFile, parse_lock
 from buildwise.project import (
@@ -45,6 +47,8 @@ class LintContext:
     pyproject: PyprojectDocument | None = None
     requirements: RequirementsDocument | None = None
     lock: LockFile | None = None
+    #: Index answers already in memory (opt-in online mode); rules never wait for the network.
+    index: IndexClient | None = None
     dependencies: list[Dependency] = field(default_factory=list)
     #: Facts several rules share, computed by the first one that needs them.
     cache: dict[str, Any] = field(default_factory=dict)
@@ -179,6 +183,9 @@ class Workspace:
         self.on_rule_error = on_rule_error
         self._projects: dict[str, Project] = {}
         self._trees: dict[str, SourceTree] = {}
+        self._index_clients: dict[str, IndexClient] = {}
+        #: Work from the index cache only (``--offline``), never the network.
+        self.index_offline = False
 
     def project_root(self, path: str | Path) -> Path:
         start = Path(os.path.abspath(path))
@@ -209,7 +216,25 @@ class Workspace:
         else:
             self._projects.pop(root, None)
 
+    def index_client(self, project: Project) -> IndexClient | None:
+        """The index client for a project that opted in to online look-ups (None otherwise)."""
+        if not project.config.online:
+            return None
+        url = resolve_index_url(project.config.index_url)
+        if url is None:
+            return None
+        client = self._index_clients.get(url)
+        if client is None:
+            client = self._index_clients[url] = IndexClient(url, cache_dir(), offline=self.index_offline)
+        return client
+
     def context_for(self, path: str, graph: IncludeGraph | None = None) -> LintContext | None:
+        ctx = self._context_for(path, graph)
+        if ctx is not None:
+            ctx.index = self.index_client(ctx.project)
+        return ctx
+
+    def _context_for(self, path: str, graph: IncludeGraph | None = None) -> LintContext | None:
         path = os.path.abspath(path)
         project = self.project_for(path)
         if is_pyproject(path):
@@ -234,14 +259,33 @@ class Workspace:
         ctx.dependencies = requirements_dependencies(path, req.parsed.requirements, constraint=req.constraint)
         return ctx
 
-    def lint_file(self, path: str, graph: IncludeGraph | None = None) -> list[Finding]:
-        ctx = self.context_for(path, graph)
+    def lint_file(
+        self, path: str, graph: IncludeGraph | None = None, ctx: LintContext | None = None
+    ) -> list[Finding]:
+        ctx = ctx or self.context_for(path, graph)
         if ctx is None:
             return []
         findings = run_rules(ctx, self.on_rule_error)
         own = [f for f in findings if f.path == ctx.path]
         other = [f for f in findings if f.path != ctx.path]
         return sorted(apply_suppressions(own, ctx.lines) + other, key=Finding.sort_key)
+
+    def _prefetch_index(self, paths: list[Path], graph: IncludeGraph) -> dict[str, LintContext]:
+        """Online mode: look every dependency up before the rules run (in parallel), and keep the
+        contexts built for that so nothing is parsed twice."""
+        contexts: dict[str, LintContext] = {}
+        wanted: dict[IndexClient, set[str]] = {}
+        for path in paths:
+            if not self.project_for(path).config.online:
+                continue
+            ctx = self.context_for(str(path), graph)
+            if ctx is None or ctx.index is None:
+                continue
+            contexts[str(path)] = ctx
+            wanted.setdefault(ctx.index, set()).update(d.key for d in ctx.dependencies if d.parsed.valid)
+        for client, names in wanted.items():
+            client.prefetch(names)
+        return contexts
 
     def lint_paths(self, paths: list[Path]) -> tuple[list[Finding], list[str]]:
         """Lint every file found under ``paths``, and every requirements file they include:
@@ -251,6 +295,7 @@ class Workspace:
         checked: list[str] = []
         seen: set[str] = set()
         queue = list(discover(paths, self.overrides.exclude if self.overrides else ()))
+        contexts = self._prefetch_index(queue, graph)
         while queue:
             path = queue.pop(0)
             key = os.path.normcase(os.path.abspath(path))
@@ -261,7 +306,7 @@ class Workspace:
             if project.config.excluded(project.relpath(str(path))):
                 continue
             checked.append(str(path))
-            findings += self.lint_file(str(path), graph)
+            findings += self.lint_file(str(path), graph, contexts.get(str(path)))
             if not is_pyproject(path) and not is_lock_file(path):
                 _read, parsed = graph.load(str(path))
                 for include in parsed.includes if parsed is not None else ():

@@ -148,7 +148,7 @@ class Project:
             return
         changes = {
             k: getattr(overrides, k)
-            for k in ("python", "platforms", "online", "distro")
+            for k in ("python", "platforms", "online", "distro", "index_url")
             if getattr(overrides, k) is not None and getattr(overrides, k) is not False
         }
         if overrides.free_threaded:

@@ -12,6 +12,7 @@ from packaging.utils import canonicalize_name
 
 from buildwise.coverage import PLATFORM_ECOSYSTEM, Status, Verdict, marker_applies, raise_floor, verdict
 from buildwise.facts import Dependency
+from buildwise.index.analysis import index_verdict
 from buildwise.knowledge import KnowledgeBase, PackageInfo
 from buildwise.model import Edit, Fix
 
@@ -32,10 +33,13 @@ _LANGUAGE_NAMES = {
 @dataclass
 class DependencyCoverage:
     dep: Dependency
-    pkg: PackageInfo
+    #: None for a project the knowledge base does not know (only possible with index data).
+    pkg: PackageInfo | None
     verdicts: list[Verdict] = field(default_factory=list)
     only_binary: bool = False
     no_binary: bool = False
+    #: "knowledge" (recorded ranges) or "index" (the index's file list, exact)
+    source: str = "knowledge"
 
     def with_status(self, *statuses: Status) -> list[Verdict]:
         return [v for v in self.verdicts if v.status in statuses]
@@ -96,25 +100,38 @@ def coverage(ctx: LintContext) -> list[DependencyCoverage]:
         if not dep.parsed.valid or dep.parsed.url:
             continue
         pkg = ctx.kb.package(dep.key)
-        if pkg is None:
+        files = ctx.index.memory.get(dep.key) if ctx.index is not None else None
+        if files is not None and not files.files:
+            files = None  # unknown to the index: fall back on the knowledge base
+        if pkg is None and files is None:
             continue
         allowed = formats.allowed(dep.key)
         cov = DependencyCoverage(
-            dep, pkg, only_binary="source" not in allowed, no_binary="binary" not in allowed
+            dep,
+            pkg,
+            only_binary="source" not in allowed,
+            no_binary="binary" not in allowed,
+            source="index" if files is not None else "knowledge",
         )
         marker = dep.parsed.marker
         spec = dep.parsed.specifier
         for python in targets.pythons:
             for platform in targets.platforms:
-                if marker_applies(marker, python, platform):
+                if not marker_applies(marker, python, platform):
+                    continue
+                if files is not None:
+                    cov.verdicts.append(index_verdict(files, spec, python, platform))
+                elif pkg is not None:
                     cov.verdicts.append(verdict(pkg, spec, python, platform))
         out.append(cov)
     ctx.cache["coverage"] = out
     return out
 
 
-def needs_text(kb: KnowledgeBase, pkg: PackageInfo, ecosystem: str) -> str:
+def needs_text(kb: KnowledgeBase, pkg: PackageInfo | None, ecosystem: str) -> str:
     """'a C compiler; on debian: gcc libpq-dev python3-dev' (what a source build needs)."""
+    if pkg is None:
+        return "whatever its build needs (it is not in the knowledge base; see its install docs)"
     tools = [_LANGUAGE_NAMES[lang] for lang in pkg.languages if lang in _LANGUAGE_NAMES and lang != "cython"]
     parts = []
     if tools:
@@ -187,8 +204,8 @@ def floor_fix(cov: DependencyCoverage, floor_version: object, why: str) -> Fix |
 
 def alternative_fixes(cov: DependencyCoverage) -> list[Fix]:
     dep = cov.dep
-    fixes = []
-    for alt in cov.pkg.alternatives:
+    fixes: list[Fix] = []
+    for alt in cov.pkg.alternatives if cov.pkg is not None else ():
         if alt.kind not in ("binary", "successor", "pure", "bundled"):
             continue
         if alt.same_import and "[" not in alt.requirement and ";" not in alt.requirement:

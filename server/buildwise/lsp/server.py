@@ -8,6 +8,7 @@ pyproject.toml, a new .pyx or Cargo.toml in the tree). A rule that raises is log
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from typing import Any
@@ -43,6 +44,7 @@ class BuildwiseServer(LanguageServer):
         self._engine: Workspace | None = None
         self._pending: set[str] = set()
         self._tasks: set[asyncio.Future[None]] = set()
+        self._fetching: set[str] = set()
         self._contexts: dict[str, tuple[int | None, LintContext]] = {}
 
     # -- engine -----------------------------------------------------------------------------
@@ -122,16 +124,52 @@ class BuildwiseServer(LanguageServer):
             self.log(f"could not lint {path}: {type(exc).__name__}: {exc}", types.MessageType.Error)
             log.exception("lint failed")
             findings = []
-        lines = (
-            document.lines_without_newlines()
-            if hasattr(document, "lines_without_newlines")
-            else document.source.split("\n")
-        )
+        lines = document.source.split("\n")
         codec = self.workspace.position_codec
         diagnostics = [convert.to_diagnostic(f, lines, codec, document.version) for f in findings]
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=document.version)
         )
+        if ctx is not None and ctx.index is not None:
+            self.look_up_in_background(ctx)
+
+    def look_up_in_background(self, ctx: LintContext) -> None:
+        """Online mode: fetch what the index has not told us yet, off the event loop, with progress
+        shown in the editor; then re-lint. Offline diagnostics were already published."""
+        client = ctx.index
+        assert client is not None
+        known = set(client.memory) | self._fetching
+        missing = sorted({d.key for d in ctx.dependencies if d.parsed.valid} - known)
+        if not missing:
+            return
+        self._fetching.update(missing)
+        token = f"buildwise-index-{id(ctx)}"
+        try:
+            self.work_done_progress.create(token)
+            self.work_done_progress.begin(
+                token,
+                types.WorkDoneProgressBegin(
+                    title="buildwise", message=f"Looking up {len(missing)} packages on the index"
+                ),
+            )
+        except Exception:  # a client without progress support still gets the results
+            token = ""
+
+        def fetch() -> None:
+            client.prefetch(missing)
+
+        def done(_future: Any) -> None:
+            self._fetching.difference_update(missing)
+            if token:
+                with contextlib.suppress(Exception):
+                    self.work_done_progress.end(
+                        token, types.WorkDoneProgressEnd(message="Index look-up done")
+                    )
+            self._contexts.clear()
+            self.relint_open()
+
+        future = asyncio.get_event_loop().run_in_executor(None, fetch)
+        future.add_done_callback(done)
 
     def schedule(self, uri: str) -> None:
         """Lint soon, once: edits that arrive before the lint runs are folded into it."""

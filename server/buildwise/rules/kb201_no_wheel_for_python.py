@@ -67,7 +67,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if cov.dep.key in locked and not cov.dep.is_build:
             continue  # the lock file's exact answer is reported instead
         if cov.only_binary or cov.no_binary:
-            continue  # KB204 says what happens instead  # KB204 says what happens instead
+            continue  # KB204 says what happens instead
         failing = cov.with_status(Status.NO_PYTHON)
         if not failing or cov.with_status(Status.PREDATES):
             continue
@@ -79,13 +79,12 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             f"{dep.parsed.name} {spec} has no wheel for CPython {', '.join(pythons)}: "
             f"pip will build it from source there, which needs {needs_text(ctx.kb, cov.pkg, eco)}"
         )
-        last = (
-            [r.last for py in pythons if (r := cov.pkg.wheels.python.get(py)) and r.last]
-            if cov.pkg.wheels
-            else []
-        )
+        wheels = cov.pkg.wheels if cov.pkg is not None and cov.source == "knowledge" else None
+        last = [r.last for py in pythons if wheels and (r := wheels.python.get(py)) and r.last]
         if last:
             message += f" (the last release with wheels for {pythons[0]} is {max(last)})"
+        if cov.source == "index":
+            message += " [per the package index]"
         yield ctx.report(
             dep.specifier_span,
             message,

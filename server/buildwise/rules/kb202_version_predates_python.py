@@ -63,6 +63,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if fix is not None:
             fixes.append(fix)
         fixes += alternative_fixes(cov)
+        if cov.source == "index":
+            message += " [per the package index]"
         yield ctx.report(
             dep.specifier_span,
             message,

@@ -71,7 +71,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         platforms = platforms_of(failing)
         dep = cov.dep
         eco = ecosystem_for(ctx, platforms)
-        never = [p for p in platforms if cov.pkg.wheels and cov.pkg.wheels.platforms.get(p) is False]
+        wheels = cov.pkg.wheels if cov.pkg is not None else None
+        never = [p for p in platforms if wheels is not None and wheels.platforms.get(p) is False]
         what = (
             "publishes no wheels for"
             if len(never) == len(platforms)

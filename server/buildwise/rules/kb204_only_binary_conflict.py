@@ -59,7 +59,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 "pip will refuse to build it and the install fails (No matching distribution found)",
                 data={"package": dep.key},
             )
-        elif cov.no_binary and cov.pkg.compiles:
+        elif cov.no_binary and cov.pkg is not None and cov.pkg.compiles:
             eco = ecosystem_for(ctx, list(ctx.project.targets.platforms))
             yield ctx.report(
                 dep.name_span,

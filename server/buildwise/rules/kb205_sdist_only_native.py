@@ -52,7 +52,13 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     for cov in coverage(ctx):
         if cov.dep.key in locked and not cov.dep.is_build:
             continue  # the lock file's exact answer is reported instead
-        if cov.only_binary or cov.no_binary or not cov.pkg.compiles or not cov.with_status(Status.SDIST_ONLY):
+        if (
+            cov.pkg is None
+            or cov.only_binary
+            or cov.no_binary
+            or not cov.pkg.compiles
+            or not cov.with_status(Status.SDIST_ONLY)
+        ):
             continue
         dep = cov.dep
         eco = ecosystem_for(ctx, list(ctx.project.targets.platforms))
