@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
+import sys
 from pathlib import Path
 from typing import Any
 
 from buildwise.config import PLATFORMS, Config, parse_python_list
 from buildwise.model import Finding, Severity
+from buildwise.output import FORMATS, writer
+from buildwise.output.plain import relpath
 
 
 class CheckUsageError(Exception):
@@ -23,7 +24,24 @@ def add_parser(sub: Any) -> None:
         description="Lint pyproject.toml and requirements files under PATH (default: .).",
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument(
+        "--format", choices=FORMATS, default="text", help="output format on stdout (default: text)"
+    )
+    check.add_argument(
+        "--output",
+        action="append",
+        metavar="[FORMAT=]FILE|FORMAT",
+        help="write a report: FILE (in --format), FORMAT=FILE, or FORMAT (to stdout); repeatable",
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info", "hint", "never"),
+        default="warning",
+        help="exit 1 when a finding is at least this severe (default: warning)",
+    )
+    check.add_argument("--fix", action="store_true", help="apply safe fixes")
+    check.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: also unsafe fixes")
+    check.add_argument("--diff", action="store_true", help="show the fixes as a diff instead of writing them")
     check.add_argument("--select", help="only these rule codes or prefixes (comma-separated)")
     check.add_argument("--ignore", help="skip these rule codes or prefixes (comma-separated)")
     check.add_argument(
@@ -90,6 +108,28 @@ def overrides_from_args(args: argparse.Namespace) -> Config:
     return Config().overlay(**changes)
 
 
+def _outputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
+    """(format, file or None for stdout) for each report to write."""
+    from buildwise.cli import UsageError
+
+    if not args.output:
+        return [(args.format, None)]
+    outputs: list[tuple[str, str | None]] = []
+    for spec in args.output:
+        fmt, sep, target = spec.partition("=")
+        if sep:
+            if fmt not in FORMATS:
+                raise UsageError(f"--output {spec}: unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+            outputs.append((fmt, target or None))
+        elif spec in FORMATS:
+            outputs.append((spec, None))
+        else:
+            outputs.append((args.format, spec))
+    if sum(1 for _, target in outputs if target is None) > 1:
+        raise UsageError("--output: only one report can go to stdout")
+    return outputs
+
+
 def run(args: argparse.Namespace, out: Any) -> int:
     from buildwise.cli import UsageError
     from buildwise.engine import Workspace
@@ -99,6 +139,7 @@ def run(args: argparse.Namespace, out: Any) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageError(f"no such file or directory: {', '.join(missing)}")
+    outputs = _outputs(args)
     overrides = overrides_from_args(args)
     kb = KnowledgeBase.load(use_cache=not args.no_cache)
     errors: list[str] = []
@@ -108,61 +149,62 @@ def run(args: argparse.Namespace, out: Any) -> int:
 
     workspace = Workspace(kb, overrides=overrides, override_origin="cli", on_rule_error=on_rule_error)
     workspace.index_offline = bool(args.offline)
+    if args.fix or args.diff:
+        code = _apply_fixes(workspace, paths, args, out)
+        if code is not None:
+            return code
     findings, checked = workspace.lint_paths(paths)
     findings.sort(key=Finding.sort_key)
-    if args.format == "json":
-        json.dump([with_relpath(f.to_json()) for f in findings], out, indent=2)
-        out.write("\n")
-    else:
-        write_text(findings, checked, out)
-        if overrides.python is not None or overrides.platforms is not None:
-            write_move_report(findings, overrides, out)
+    for fmt, target in outputs:
+        if target is None:
+            writer(fmt)(findings, checked, out)
+            if fmt == "text" and (overrides.python is not None or overrides.platforms is not None):
+                write_move_report(findings, overrides, out)
+            continue
+        try:
+            with open(target, "w", encoding="utf-8") as fh:
+                writer(fmt)(findings, checked, fh)
+        except OSError as exc:
+            raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from exc
     if errors:
-        import sys
-
         for line in errors:
             print(f"kb-lint: internal error: {line}", file=sys.stderr)
         return 2
-    return 1 if findings else 0
+    if args.fail_on == "never":
+        return 0
+    threshold = Severity.parse(args.fail_on)
+    return 1 if any(f.severity >= threshold for f in findings) else 0
 
 
-def relpath(path: str) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
+def _apply_fixes(workspace: Any, paths: list[Path], args: argparse.Namespace, out: Any) -> int | None:
+    """--fix writes (atomically, refusing files changed meanwhile); --diff prints. Returns an exit
+    code to stop with (--diff), or None to go on and report what is left."""
+    import difflib
 
+    from buildwise.fixer import ChangedOnDisk, compute_fixes, write_atomically
 
-def with_relpath(data: dict[str, Any]) -> dict[str, Any]:
-    data["file"] = relpath(data["file"])
-    for fix in data.get("fixes", []):
-        for edit in fix["edits"]:
-            edit["file"] = relpath(edit["file"])
-    return data
-
-
-def write_text(findings: list[Finding], checked: list[str], out: Any) -> None:
-    for f in findings:
-        mark = " [*]" if any(fix.safe for fix in f.fixes) else ""
-        out.write(
-            f"{relpath(f.path)}:{f.span.start.line + 1}:{f.span.start.column + 1}: "
-            f"{f.code}{mark} {f.message}\n"
-        )
-    if not findings:
-        out.write(f"All checks passed! ({len(checked)} file{'s' if len(checked) != 1 else ''} checked)\n")
-        return
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in Severity}
-    parts = [
-        f"{n} {s.label}{'s' if n != 1 and s != Severity.INFO else ''}"
-        for s, n in sorted(counts.items(), reverse=True)
-        if n
-    ]
-    fixable = sum(1 for f in findings if any(fix.safe for fix in f.fixes))
-    tail = f" ({fixable} fixable with --fix)" if fixable else ""
-    out.write(
-        f"Found {len(findings)} problem{'s' if len(findings) != 1 else ''}: {', '.join(parts)}{tail}.\n"
-    )
+    result = compute_fixes(workspace, paths, unsafe=args.unsafe_fixes)
+    workspace.reader.overlays.clear()
+    workspace.invalidate()
+    if args.diff:
+        for path, (old, new) in sorted(result.changed.items()):
+            rel = relpath(path)
+            out.writelines(
+                difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"a/{rel}", f"b/{rel}")
+            )
+        n = len(result.applied)
+        out.write(f"Would apply {n} fix{'es' if n != 1 else ''} in {len(result.changed)} file(s).\n")
+        return 1 if result.changed else 0
+    for path, (old, new) in sorted(result.changed.items()):
+        try:
+            write_atomically(path, old, new)
+        except ChangedOnDisk as exc:
+            print(f"kb-lint: {exc}", file=sys.stderr)
+            return 2
+    if result.applied:
+        n = len(result.applied)
+        print(f"Fixed {n} problem{'s' if n != 1 else ''} in {len(result.changed)} file(s).", file=sys.stderr)
+    return None
 
 
 _WHEEL_CODES = {"KB201", "KB202", "KB203", "KB204", "KB205"}
