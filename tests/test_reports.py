@@ -111,7 +111,8 @@ def test_github_annotations(tmp_path: Path) -> None:
     write_tree(tmp_path, {"requirements.txt": "numpy>=\n"})
     result = kb_lint("check", ".", "--format", "github", cwd=tmp_path)
     assert result.stdout.startswith(
-        "::error file=requirements.txt,line=1,col=6,endLine=1,endColumn=7,title=KB002 invalid-requirement::KB002 invalid requirement"
+        "::error file=requirements.txt,line=1,col=6,endLine=1,endColumn=7,"
+        "title=KB002 invalid-requirement::KB002 invalid requirement"
     )
 
 

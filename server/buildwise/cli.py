@@ -30,10 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kb-lint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    from buildwise import checkcmd, kbcmd
+    from buildwise import checkcmd, depscmd, explaincmd, kbcmd
 
     checkcmd.add_parser(sub)
     kbcmd.add_parser(sub)
+    explaincmd.add_parser(sub)
+    depscmd.add_parser(sub)
     serve = sub.add_parser("serve", help="start the language server on stdio")
     serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
     rule = sub.add_parser("rule", help="print a rule's documentation")
@@ -87,10 +89,22 @@ def dispatch(args: argparse.Namespace, out: Any) -> int:
         from buildwise import checkcmd
 
         return checkcmd.run(args, out)
+    if args.command == "deps":
+        from buildwise import depscmd
+
+        return depscmd.run(args, out)
+    if args.command == "deps":
+        from buildwise import depscmd
+
+        return depscmd.run(args, out)
     if args.command == "kb":
         from buildwise import kbcmd
 
         return kbcmd.run(args, out)
+    if args.command == "explain":
+        from buildwise import explaincmd
+
+        return explaincmd.run(args, out)
     if args.command == "serve":
         from buildwise.lsp.server import serve
 

@@ -190,6 +190,13 @@ def admits_range(spec: SpecifierSet, low: Version | None, high: Version | None) 
     return False
 
 
+def _abi3_covers(w: WheelInfo, python: str) -> bool:
+    if w.abi3 is None or python.endswith("t"):
+        return False
+    major, minor = (int(p) for p in python.split("."))
+    return (major, minor) >= w.abi3.python
+
+
 def _python_range(w: WheelInfo, python: str) -> tuple[Version | None, Version | None] | None:
     """(first, last) releases with a wheel usable by ``python``; None when the KB does not know."""
     rng = w.python.get(python)
@@ -212,8 +219,14 @@ def verdict(pkg: PackageInfo, spec: SpecifierSet, python: str, platform: str) ->
         return Verdict(Status.UNKNOWN, python, platform)
     if not w.published:
         return Verdict(Status.SDIST_ONLY, python, platform)
+    if w.pure is not None and admits_range(spec, w.pure.first, w.pure.last):
+        # A py3-none-any wheel is there for every target: pip installs it when nothing fits better.
+        return Verdict(Status.WHEEL, python, platform, w.pure.first)
     if w.platforms.get(platform) is False:  # never any wheel for this platform, whatever the Python
         return Verdict(Status.NO_PLATFORM, python, platform, None)
+    recorded = w.python.get(python)
+    if recorded is not None and recorded.none and not _abi3_covers(w, python):
+        return Verdict(Status.NO_PYTHON, python, platform)
     rng = _python_range(w, python)
     if rng is None:
         return Verdict(Status.UNKNOWN, python, platform)

@@ -31,19 +31,21 @@ def _detect_indent(doc: TomlDocument) -> str:
     return "    "
 
 
-def add_to_array(doc: TomlDocument, array: ArrayInfo, value: str) -> list[Edit]:
-    """Append ``value`` (a string) to ``array`` the way the file already writes arrays.
+def add_to_array(doc: TomlDocument, array: ArrayInfo, value: str | list[str]) -> list[Edit]:
+    """Append ``value`` (a string, or several) to ``array`` the way the file already writes arrays.
 
-    ``requires = ["a"]`` -> ``requires = ["a", "b"]``; a one-per-line array gets a new line with the
+    ``requires = ["a"]`` -> ``requires = ["a", "b"]``; a one-per-line array gets new lines with the
     same indentation and a trailing comma when the others have one; comments stay where they are.
     """
     array.layout()
-    literal = toml_string(value, _quote_style(doc, array))
+    values = [value] if isinstance(value, str) else list(value)
+    quote = _quote_style(doc, array)
+    literals = [toml_string(v, quote) for v in values]
     elements = array.elements
     path = doc.path
     if not elements:
         at = Position(array.open_bracket.line, array.open_bracket.column + 1)
-        return [Edit(path, Span(at, at), literal)]
+        return [Edit(path, Span(at, at), ", ".join(literals))]
     last = elements[-1]
     close = array.close_bracket
     close_line = doc.index.line(close.line)
@@ -54,11 +56,11 @@ def add_to_array(doc: TomlDocument, array: ArrayInfo, value: str) -> list[Edit]:
         if not array.trailing_comma:
             edits.append(Edit(path, Span(last.span.end, last.span.end), ","))
         at = Position(close.line, 0)
-        edits.append(Edit(path, Span(at, at), f"{indent}{literal},\n"))
+        edits.append(Edit(path, Span(at, at), "".join(f"{indent}{lit},\n" for lit in literals)))
         return edits
     if array.trailing_comma:
-        return [Edit(path, Span(close, close), f" {literal},")]
-    return [Edit(path, Span(last.span.end, last.span.end), f", {literal}")]
+        return [Edit(path, Span(close, close), "".join(f" {lit}," for lit in literals))]
+    return [Edit(path, Span(last.span.end, last.span.end), "".join(f", {lit}" for lit in literals))]
 
 
 def insert_before_first_table(doc: TomlDocument, text: str) -> Edit:

@@ -28,12 +28,23 @@ def add_parser(sub: Any) -> None:
         + ". Exit status: 0 cause found, 1 unknown, 2 usage error.",
     )
     p.add_argument("log", nargs="?", default="-", metavar="LOGFILE", help="the log file; - or nothing: stdin")
-    p.add_argument("--python", metavar="X.Y", help="Python the log came from, when it does not show it "
-                   "(default: this interpreter)")
-    p.add_argument("--platform", metavar="PLATFORM", help="platform the log came from (linux-x86_64, "
-                   "macos-arm64, windows-amd64, win_amd64...; default: this machine)")
-    p.add_argument("--distro", metavar="ID", help=f"whose package names to show first ({', '.join(ECOSYSTEMS)}, "
-                   "or an os-release ID such as rhel; default: this machine's /etc/os-release, else debian)")
+    p.add_argument(
+        "--python",
+        metavar="X.Y",
+        help="Python the log came from, when it does not show it (default: this interpreter)",
+    )
+    p.add_argument(
+        "--platform",
+        metavar="PLATFORM",
+        help="platform the log came from (linux-x86_64, "
+        "macos-arm64, windows-amd64, win_amd64...; default: this machine)",
+    )
+    p.add_argument(
+        "--distro",
+        metavar="ID",
+        help=f"whose package names to show first ({', '.join(ECOSYSTEMS)}, "
+        "or an os-release ID such as rhel; default: this machine's /etc/os-release, else debian)",
+    )
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
 
@@ -50,6 +61,8 @@ def run(args: argparse.Namespace, out: Any) -> int:
             result = explain_lines(reader, python=args.python, platform=platform, distro=args.distro)
         except NotALog as exc:
             raise UsageError(str(exc)) from None
+        except (OSError, EOFError) as exc:  # a truncated or corrupt .gz, a read error
+            raise UsageError(f"cannot read {name}: {exc}") from None
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -67,7 +80,11 @@ def _open(path: str) -> tuple[BinaryIO, str]:
     if path == "-":
         return sys.stdin.buffer, "<stdin>"
     try:
-        return open(path, "rb"), path  # noqa: SIM115 - closed in run()
+        if path.endswith(".gz"):  # CI systems keep logs compressed
+            import gzip
+
+            return gzip.open(path, "rb"), path  # type: ignore[return-value]
+        return open(path, "rb"), path
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:

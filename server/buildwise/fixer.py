@@ -79,16 +79,21 @@ class ChangedOnDisk(Exception):
 
 def write_atomically(path: str, expected_original: str, new_text: str) -> None:
     """Replace ``path`` with ``new_text`` unless it changed since it was read (temp file + rename)."""
-    with open(path, encoding="utf-8", errors="replace", newline="") as fh:
-        if fh.read() != expected_original:
-            raise ChangedOnDisk(f"{path} changed on disk while kb-lint was fixing it; not overwritten")
+    if not os.path.exists(path):
+        if expected_original:
+            raise ChangedOnDisk(f"{path} disappeared while kb-lint was fixing it")
+    else:
+        with open(path, encoding="utf-8", errors="replace", newline="") as fh:
+            if fh.read() != expected_original:
+                raise ChangedOnDisk(f"{path} changed on disk while kb-lint was fixing it; not overwritten")
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".kb-lint-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(new_text)
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+        if os.path.exists(path):
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, os.stat(path).st_mode & 0o7777)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -16,6 +16,7 @@ from buildwise.model import Span
 from buildwise.parse.locks import LockFile, parse_lock
 from buildwise.parse.requirements import Include, RequirementsFile, parse_requirements
 from buildwise.parse.toml import TomlDocument, parse_toml
+from buildwise.repodocs import RepoDocs, scan_docs
 from buildwise.sourcetree import SourceTree, scan_source_tree
 
 MAX_INCLUDE_DEPTH = 50
@@ -184,6 +185,14 @@ class Project:
 
     def invalidate_source_tree(self) -> None:
         self._tree_cache.pop(str(self.root), None)
+
+    @property
+    def docs(self) -> RepoDocs:
+        """Where the repository documents OS packages (scanned once, on first use)."""
+        if "_docs" not in self.__dict__:
+            self.__dict__["_docs"] = scan_docs(self.root, self.reader)
+        found: RepoDocs = self.__dict__["_docs"]
+        return found
 
     @property
     def lock(self) -> LockFile | None:

@@ -21,6 +21,8 @@ _ARCH_ALIASES = {
     "arm64": "arm64",
     "aarch64": "aarch64",
     "universal2": "arm64",
+    "win32": "x86",
+    "i686": "i686",
 }
 
 
@@ -49,33 +51,28 @@ def normalize_platform(text: str) -> str:
     """``win_amd64`` -> ``windows-amd64``; ``macosx-10.9-x86_64`` -> ``macos-x86_64``;
     ``manylinux_2_17_aarch64`` -> ``linux-aarch64``; ``musllinux_1_2_x86_64`` -> ``linux-musl-x86_64``.
     Unknown spellings come back lower-cased and otherwise unchanged (``linux-armv7l``)."""
-    value = text.strip().lower().replace("_", "-")
-    m = re.match(r"^(win(?:dows)?|win32)(?:-(?P<arch>[\w-]+))?$", value)
-    if m:
-        arch = m["arch"] or "amd64"
-        return "windows-arm64" if arch in ("arm64", "aarch64") else f"windows-{arch.replace('x86-64', 'amd64')}"
-    m = re.match(r"^(?:macos|macosx|darwin|osx)(?:-[\d.-]+)?-(?P<arch>[\w-]+)$", value)
-    if m:
-        arch = _ARCH_ALIASES.get(m["arch"], m["arch"])
-        return "macos-arm64" if arch in ("arm64", "aarch64") else f"macos-{arch}"
-    m = re.match(r"^(?P<kind>musllinux|manylinux|linux|linux-musl)(?:[\d-]*|-musl)?-(?P<arch>[\w-]+)$", value)
-    if m:
-        arch = _ARCH_ALIASES.get(m["arch"], m["arch"])
-        if arch == "arm64":
-            arch = "aarch64"
-        musl = "musl" in m["kind"] or value.startswith("linux-musl")
-        return f"linux-musl-{arch}" if musl else f"linux-{arch}"
-    if value in ("windows", "win"):
-        return "windows-amd64"
-    if value in ("linux",):
-        return "linux-x86_64"
-    if value in ("macos", "darwin", "osx"):
-        return "macos-arm64"
-    return value
+    value = text.strip().lower()
+    m = re.match(
+        r"^(?P<os>windows|win32|win|macosx|macos|darwin|osx|musllinux|manylinux\d*|linux-musl|linux)"
+        r"(?:[-_][\d.]+)*(?:[-_](?P<arch>[a-z0-9_]+))?$",
+        value.replace("-", "_").replace("linux_musl", "linux-musl"),
+    )
+    if not m:
+        return value
+    os_name, arch = m["os"], _ARCH_ALIASES.get(m["arch"] or "", m["arch"] or "")
+    if os_name == "win32" and not arch:
+        return "windows-x86"
+    if os_name in ("windows", "win32", "win"):
+        return "windows-arm64" if arch in ("arm64", "aarch64") else "windows-amd64"
+    if os_name in ("macosx", "macos", "darwin", "osx"):
+        return "macos-x86_64" if arch == "x86_64" else "macos-arm64"
+    arch = "aarch64" if arch == "arm64" else (arch or "x86_64")
+    return f"linux-musl-{arch}" if os_name in ("musllinux", "linux-musl") else f"linux-{arch}"
 
 
 def normalize_python(text: str) -> str | None:
-    """``3.12``, ``3.12.1``, ``312``, ``cp312``, ``python3.13t`` -> ``3.12`` / ``3.13t``; None if not a version."""
+    """``3.12``, ``3.12.1``, ``312``, ``cp312``, ``python3.13t`` -> ``3.12`` / ``3.13t``;
+    None if ``text`` is not a CPython 3 version."""
     value = text.strip().lower().removeprefix("python").removeprefix("cpython").removeprefix("cp").strip("-")
     m = re.fullmatch(r"3\.(\d{1,2})(?:\.\d+)?(?:[abrc]+\d*)?(t?)", value)
     if m:

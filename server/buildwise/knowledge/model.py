@@ -79,6 +79,8 @@ class DepSpec:
 class PythonRange:
     first: Version | None
     last: Version | None
+    #: True: no release has a wheel for this Python at all (recorded explicitly).
+    none: bool = False
 
     def covers(self, version: Version) -> bool:
         if self.first is not None and version < self.first:
@@ -101,6 +103,8 @@ class WheelInfo:
     #: platform -> first release with wheels for it; False: none published.
     platforms: dict[str, Version | bool]
     notes: str | None
+    #: Releases with a pure-Python wheel (py3-none-any): installed wherever no binary wheel fits.
+    pure: PythonRange | None = None
 
     def first_for_python(self, python: str) -> Version | None:
         """The first release with a wheel usable by CPython ``python`` ("3.12", "3.13t")."""
@@ -187,6 +191,8 @@ class EcosystemNames:
     host: tuple[str, ...] = ()
     run: tuple[str, ...] = ()
     not_packaged: str | None = None
+    #: Meta-packages that pull it in (documenting one counts; never installed by kb-lint).
+    also: tuple[str, ...] = ()
 
     @property
     def install(self) -> tuple[str, ...]:
@@ -198,7 +204,7 @@ class EcosystemNames:
 
     @property
     def all_names(self) -> frozenset[str]:
-        return frozenset((*self.build, *self.host, *self.run))
+        return frozenset((*self.build, *self.host, *self.run, *self.also))
 
 
 @dataclass(frozen=True)
@@ -228,7 +234,9 @@ def _versions_table(raw: dict[str, Any]) -> dict[str, PythonRange]:
     out: dict[str, PythonRange] = {}
     for py, rng in raw.items():
         if isinstance(rng, dict):
-            out[py] = PythonRange(parse_version(rng.get("first")), parse_version(rng.get("last")))
+            out[py] = PythonRange(
+                parse_version(rng.get("first")), parse_version(rng.get("last")), bool(rng.get("none"))
+            )
     return out
 
 
@@ -249,7 +257,12 @@ def build_wheels(raw: dict[str, Any] | None) -> WheelInfo | None:
             platforms[plat] = False
         elif isinstance(value, str) and (v := parse_version(value)) is not None:
             platforms[plat] = v
+    raw_pure = raw.get("pure")
+    pure = None
+    if isinstance(raw_pure, dict) and parse_version(raw_pure.get("first")) is not None:
+        pure = PythonRange(parse_version(raw_pure.get("first")), parse_version(raw_pure.get("last")))
     return WheelInfo(
+        pure=pure,
         published=bool(raw.get("published")),
         python=_versions_table(raw.get("python") or {}),
         abi3=abi3,
@@ -334,6 +347,7 @@ def build_identifier(ident: str, raw: dict[str, Any]) -> IdentifierInfo:
             host=tuple(names.get("host") or ()),
             run=tuple(names.get("run") or ()),
             not_packaged=names.get("not-packaged"),
+            also=tuple(names.get("also") or ()),
         )
     return IdentifierInfo(
         id=ident,

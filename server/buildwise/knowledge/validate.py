@@ -79,7 +79,7 @@ def _check_package(relpath: str, stem: str, data: dict[str, Any], known_ids: set
     covered |= set(data.get("unverified", []))
     for fact in _package_facts_present(data):
         if fact == "wheels":
-            parts = [f"wheels.{k}" for k in ("python", "abi3", "platforms") if data["wheels"].get(k)]
+            parts = [f"wheels.{k}" for k in ("python", "abi3", "platforms", "pure") if data["wheels"].get(k)]
             for part in parts:
                 if not _covered(part, covered):
                     out.append(Problem(relpath, f"no reference supports '{part}'"))
@@ -125,7 +125,9 @@ def _check_package(relpath: str, stem: str, data: dict[str, Any], known_ids: set
         first, last = parse_version(rng.get("first")), parse_version(rng.get("last"))
         if first and last and last < first:
             out.append(Problem(relpath, f"wheels.python.{py}: last {last} is before first {first}"))
-    if wheels.get("published") is False and (wheels.get("python") or wheels.get("abi3")):
+    if wheels.get("published") is False and (
+        wheels.get("python") or wheels.get("abi3") or wheels.get("pure")
+    ):
         out.append(Problem(relpath, "wheels: published = false but wheel versions are listed"))
     return out
 

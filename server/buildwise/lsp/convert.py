@@ -4,6 +4,7 @@ counts in its negotiated encoding (UTF-16 by default); pygls' position codec con
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -106,6 +107,10 @@ def workspace_edit(
     changes: list[types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile] = []
     for path, text_edits in by_path.items():
         version = documents.get(path, ([], None))[1]
+        if not os.path.exists(path) and version is None:  # a fix that creates a file (README, bindep.txt)
+            changes.append(
+                types.CreateFile(uri=uri_for(path), options=types.CreateFileOptions(ignore_if_exists=True))
+            )
         changes.append(
             types.TextDocumentEdit(
                 text_document=types.OptionalVersionedTextDocumentIdentifier(

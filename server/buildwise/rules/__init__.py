@@ -36,6 +36,9 @@ RULE_MODULES = (
     "kb203_no_wheel_for_platform",
     "kb204_only_binary_conflict",
     "kb205_sdist_only_native",
+    "kb301_undocumented_os_dependency",
+    "kb302_invalid_external_dependency",
+    "kb303_legacy_external_syntax",
 )
 
 PROJECT_URL = "https://github.com/buildwise/buildwise"

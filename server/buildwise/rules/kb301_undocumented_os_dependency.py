@@ -1,0 +1,135 @@
+"""A source build needs OS packages that the repository does not document anywhere.
+
+## What it does
+For each dependency that is built from source on a target (no wheel for a target Python or platform,
+an sdist-only package, or a `--no-binary`), and for the project's own native code, takes the OS
+packages the build needs from the knowledge base and looks for them where people look: README*,
+INSTALL*, CONTRIBUTING*, `docs/` (Markdown, reST, text), Dockerfile/Containerfile install lines,
+`bindep.txt`, CI workflow files, and a PEP 725 `[external]` table in pyproject.toml. Any name of the
+package in any distro counts (`libpq-dev`, `libpq5`, `libpq-devel`, `postgresql-libs`, `libpq`...).
+Reports what no file mentions, with the package names per distro.
+
+## Why is this bad?
+A source build that needs `libpq-dev` fails on every fresh machine and in every new container image
+until someone writes that down. The first person to find out is usually a new colleague or CI.
+
+## Example
+```toml
+dependencies = ["psycopg2>=2.9"]   # no wheels on Linux, and the README never mentions libpq
+```
+
+## Fix safety
+Safe: the fixes only write documentation. "Document" inserts (or refreshes) a "System dependencies"
+section in the README between markers, with install commands for Debian/Ubuntu, Fedora, Alpine,
+Arch, Homebrew and conda-forge; "Declare" writes or merges a PEP 725 `[external]` table; "bindep"
+writes or merges a `bindep.txt` with platform profiles. Switching to a binary alternative (when the
+knowledge base lists one) is offered as an unsafe fix.
+
+## References
+- [PEP 725: external dependencies in pyproject.toml](https://peps.python.org/pep-0725/)
+- [bindep](https://docs.opendev.org/opendev/bindep/latest/readme.html)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from buildwise.knowledge import PYTHON_HEADERS_ID
+from buildwise.model import Finding, Fix, Severity, Span
+from buildwise.sysdeps import ECOSYSTEM_LABELS, SourceBuild, all_names, source_builds, tree_identifiers
+from buildwise.sysfixes import bindep_fix, external_fix, readme_fix
+
+if TYPE_CHECKING:
+    from buildwise.engine import LintContext
+
+CODE = "KB301"
+NAME = "undocumented-os-dependency"
+SEVERITY = Severity.WARNING
+APPLIES_TO = ("pyproject", "requirements")
+FIX = "safe"
+
+
+def _declared(ctx: LintContext) -> set[str]:
+    toml = ctx.project.toml
+    external = toml.get("external") if toml is not None else None
+    out: set[str] = set()
+    if isinstance(external, dict):
+        for value in external.values():
+            items = value if isinstance(value, list) else []
+            if isinstance(value, dict):
+                items = [v for group in value.values() if isinstance(group, list) for v in group]
+            out |= {str(v).split(";")[0].split("@")[0].strip() for v in items}
+    return out
+
+
+def undocumented(ctx: LintContext, ids: list[str]) -> list[str]:
+    docs = ctx.project.docs
+    declared = _declared(ctx)
+    missing = []
+    for ident in ids:
+        if ident == PYTHON_HEADERS_ID or ident in declared:
+            continue
+        names = all_names(ctx.kb, ident)
+        if not names or any(docs.mentions(n) for n in names):
+            continue
+        missing.append(ident)
+    return missing
+
+
+def _per_distro(ctx: LintContext, ids: list[str]) -> str:
+    parts = []
+    for eco, label in ECOSYSTEM_LABELS.items():
+        names = ctx.kb.system_packages(ids, eco, with_python_headers=False).names
+        if names:
+            parts.append(f"{label}: {' '.join(names)}")
+    return "; ".join(parts)
+
+
+def _builds(ctx: LintContext) -> list[tuple[SourceBuild, Span]]:
+    out = [(b, b.dep.name_span) for b in source_builds(ctx) if b.dep is not None]
+    if ctx.kind == "pyproject" and ctx.pyproject is not None:
+        own = tree_identifiers(ctx.project.source_tree)
+        if own is not None and ctx.project.looks_like_package:
+            ids, what = own
+            span = ctx.pyproject.toml.span_of("build-system") or ctx.pyproject.toml.span_of("project")
+            if span is not None:
+                name = str(ctx.pyproject.toml.get("project", "name") or "this project")
+                out.append((SourceBuild(name, f"its own {what} code", ids), span))
+    return out
+
+
+def check(ctx: LintContext) -> Iterator[Finding]:
+    builds = _builds(ctx)
+    if not builds:
+        return
+    every: list[str] = []
+    for build, _ in builds:
+        every += build.identifiers
+    every_missing = undocumented(ctx, list(dict.fromkeys(every)))
+    if not every_missing:
+        return
+    names = [b.name for b, _ in builds if set(b.identifiers) & set(every_missing)]
+    shared: list[Fix] = [readme_fix(ctx, every_missing, names)]
+    for fix in (external_fix(ctx, every_missing), bindep_fix(ctx, every_missing)):
+        if fix is not None:
+            shared.append(fix)
+    for build, span in builds:
+        missing = [i for i in build.identifiers if i in every_missing]
+        if not missing:
+            continue
+        fixes = list(shared)
+        if build.dep is not None:
+            from buildwise.wheelcheck import alternative_fixes, coverage
+
+            cov = next((c for c in coverage(ctx) if c.dep is build.dep), None)
+            if cov is not None:
+                fixes += alternative_fixes(cov)
+        labels = ", ".join(i.rsplit("/", 1)[-1] for i in missing)
+        yield ctx.report(
+            span,
+            f"{build.name} is built from source ({build.reason}) and needs OS packages the repository "
+            f"does not document ({labels}): {_per_distro(ctx, missing)}",
+            fixes=fixes,
+            data={"package": build.name, "identifiers": missing},
+        )

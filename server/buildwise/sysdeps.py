@@ -1,0 +1,156 @@
+"""OS packages a project needs: which dependencies get built from source (and the project's own
+native code), which PEP 725 identifiers that needs, and the install commands per distro."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from buildwise.coverage import Status
+from buildwise.facts import Dependency
+from buildwise.knowledge import PYTHON_HEADERS_ID, KnowledgeBase
+from buildwise.sourcetree import SourceTree
+
+if TYPE_CHECKING:
+    from buildwise.engine import LintContext
+
+#: Display order and labels for the README section and `kb-lint deps`.
+ECOSYSTEM_LABELS = {
+    "debian": "Debian/Ubuntu",
+    "fedora": "Fedora/RHEL",
+    "alpine": "Alpine",
+    "arch": "Arch Linux",
+    "homebrew": "macOS (Homebrew)",
+    "conda-forge": "conda-forge",
+}
+INSTALL_COMMANDS = {
+    "debian": "apt-get install -y --no-install-recommends {}",
+    "ubuntu": "apt-get install -y --no-install-recommends {}",
+    "fedora": "dnf install -y {}",
+    "alpine": "apk add --no-cache {}",
+    "arch": "pacman -S --needed --noconfirm {}",
+    "homebrew": "brew install {}",
+    "conda-forge": "conda install -c conda-forge {}",
+}
+#: bindep platform profiles per ecosystem.
+BINDEP_PROFILES = {
+    "debian": "platform:dpkg",
+    "fedora": "platform:rpm",
+    "alpine": "platform:apk",
+    "arch": "platform:pacman",
+    "homebrew": "platform:brew",
+}
+
+_STATUS_REASON = {
+    Status.PREDATES: "no wheel for CPython {pythons}",
+    Status.NO_PYTHON: "no wheel for CPython {pythons}",
+    Status.NO_PLATFORM: "no wheel for {platforms}",
+    Status.SDIST_ONLY: "it publishes no wheels",
+}
+
+
+@dataclass
+class SourceBuild:
+    """Something that gets compiled on a target, and the identifiers that compiling needs."""
+
+    name: str
+    reason: str
+    identifiers: list[str]
+    dep: Dependency | None = None
+    build_ids: list[str] = field(default_factory=list)
+    host_ids: list[str] = field(default_factory=list)
+
+
+def tree_identifiers(tree: SourceTree) -> tuple[list[str], str] | None:
+    """The project's own native code: compilers and tools its tree shows it needs."""
+    ids: list[str] = []
+    what: list[str] = []
+    if "c-extension" in tree.needs or "cython" in tree.needs:
+        ids.append("dep:virtual/compiler/c")
+        what.append("C")
+    if (
+        "pybind11" in tree.needs
+        or "nanobind" in tree.needs
+        or any(tree.needs[n].path.endswith((".cpp", ".cc", ".cxx")) for n in tree.needs if n == "c-extension")
+    ):
+        ids.append("dep:virtual/compiler/cxx")
+        what.append("C++")
+    if tree.cargo_toml:
+        ids.append("dep:virtual/compiler/rust")
+        what.append("Rust")
+    if tree.cmakelists:
+        ids.append("dep:generic/cmake")
+    if tree.meson_build:
+        ids += ["dep:generic/meson", "dep:generic/ninja"]
+    if not ids:
+        return None
+    return ids, " and ".join(what) or "native"
+
+
+def source_builds(ctx: LintContext) -> list[SourceBuild]:
+    """Dependencies of this document built from source on some target, with what they need."""
+    from buildwise.wheelcheck import coverage, platforms_of, pythons_of
+
+    out: list[SourceBuild] = []
+    for cov in coverage(ctx):
+        if cov.pkg is None or cov.only_binary:
+            continue
+        ids = cov.pkg.external_ids()
+        if not ids:
+            continue
+        reasons: list[str] = []
+        if cov.no_binary:
+            reasons.append("--no-binary")
+        for status, template in _STATUS_REASON.items():
+            verdicts = cov.with_status(status)
+            if verdicts:
+                text = template.format(
+                    pythons=", ".join(pythons_of(verdicts)), platforms=", ".join(platforms_of(verdicts))
+                )
+                if text not in reasons:
+                    reasons.append(text)
+        if not reasons:
+            continue
+        build = [d.id for d in cov.pkg.external.get("build-requires", ())]
+        host = [d.id for d in cov.pkg.external.get("host-requires", ())]
+        out.append(SourceBuild(cov.dep.parsed.name, "; ".join(reasons), ids, cov.dep, build, host))
+    return out
+
+
+def with_python_headers(ids: list[str]) -> list[str]:
+    out = list(dict.fromkeys(ids))
+    if any(i.startswith("dep:virtual/compiler/") for i in out) and PYTHON_HEADERS_ID not in out:
+        out.append(PYTHON_HEADERS_ID)
+    return out
+
+
+def all_names(kb: KnowledgeBase, ident: str) -> set[str]:
+    """Every package name any ecosystem uses for ``ident`` (build, host or run)."""
+    info = kb.identifier(ident)
+    if info is None:
+        return set()
+    names: set[str] = set()
+    for eco in info.ecosystems.values():
+        names |= {n.lower() for n in eco.all_names}
+    for key in ("vcpkg", "choco", "winget"):
+        names |= {n.lower() for n in info.windows.get(key, [])}
+    return names
+
+
+def install_lines(kb: KnowledgeBase, ids: list[str]) -> list[tuple[str, str, list[str]]]:
+    """(label, command, notes) per ecosystem for ``ids`` (Python headers implied by compilers)."""
+    lines = []
+    for eco, label in ECOSYSTEM_LABELS.items():
+        packages = kb.system_packages(ids, eco)
+        notes: list[str] = []
+        for note in sorted(set(packages.notes.values()), key=len):
+            if not any(note.startswith(n.rstrip(".")[:50]) for n in notes):
+                notes.append(note)
+        command = INSTALL_COMMANDS[eco].format(" ".join(packages.names)) if packages.names else ""
+        lines.append((label, command, notes))
+    return lines
+
+
+def identifier_label(kb: KnowledgeBase, ident: str) -> str:
+    info = kb.identifier(ident)
+    return ident.split("/")[-1] if info is None else ident.rsplit("/", 1)[-1]
