@@ -249,3 +249,29 @@ async def test_new_cargo_toml_relints_pyproject(client: LanguageClient) -> None:
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     messages = [d.message for d in client.diagnostics[uri] if d.code == "KB103"]
     assert any("setuptools-rust" in m for m in messages), messages
+
+
+@pytest.mark.asyncio
+async def test_commands_show_knowledge_and_explain(client: LanguageClient) -> None:
+    shown = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="buildwise.showKnowledge", arguments=[{"name": "psycopg2"}])
+    )
+    assert shown["found"] is True
+    assert shown["markdown"].startswith("# psycopg2")
+    assert "libpq" in shown["markdown"]
+    unknown = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="buildwise.showKnowledge", arguments=[{"name": "requests"}])
+    )
+    assert unknown["found"] is False and "Not in the buildwise knowledge base" in unknown["markdown"]
+    log = (
+        "Collecting psycopg2==2.9.9\n"
+        "  Building wheel for psycopg2 (pyproject.toml): started\n"
+        "      Error: pg_config executable not found.\n"
+        "error: subprocess-exited-with-error\n"
+    )
+    explained = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="buildwise.explain", arguments=[{"text": log}])
+    )
+    assert explained["cause_kind"] == "missing_library_config_tool"
+    assert explained["package"] == "psycopg2"
+    assert "pg_config" in explained["markdown"]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lsprotocol import types
 
 from buildwise.lsp import convert
-from buildwise.model import Edit, Position, Span
 
-if TYPE_CHECKING:
-    from buildwise.lsp.server import BuildwiseServer
+# At run time too: pygls resolves command handlers' annotations (features.py is imported by
+# server.create_server, after server.py itself, so there is no import cycle).
+from buildwise.lsp.server import BuildwiseServer
+from buildwise.model import Edit, Position, Span
 
 WATCH_GLOBS = (
     "**/pyproject.toml",
@@ -115,6 +116,45 @@ def register(server: BuildwiseServer) -> None:
     )
     def code_action(ls: BuildwiseServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         return _code_actions(ls, params)
+
+    @server.command("buildwise.showKnowledge")
+    def show_knowledge(ls: BuildwiseServer, *args: Any) -> dict[str, Any]:
+        """[{"name": "psycopg2"}] -> {"markdown": what the knowledge base knows}."""
+        from buildwise.config import DEFAULT_PLATFORMS
+        from buildwise.hover import package_markdown
+
+        name = _argument(list(args), "name")
+        pkg = ls.kb.package(name) if name else None
+        if pkg is None:
+            return {
+                "markdown": f"**{name}**\n\nNot in the buildwise knowledge base: "
+                "no native build is known for it.",
+                "found": False,
+            }
+        pythons = tuple(ls.kb.pythons[-4:])
+        body = package_markdown(
+            ls.kb, pkg, ls.settings.python or pythons, ls.settings.platforms or DEFAULT_PLATFORMS, ls.distro
+        )
+        return {"markdown": f"# {pkg.name}\n\n{body}", "found": True}
+
+    @server.command("buildwise.explain")
+    def explain(ls: BuildwiseServer, *args: Any) -> dict[str, Any]:
+        """[{"text": "<pip log>"}] or [{"path": "/path/to/log"}] -> {"markdown", "cause_kind", ...}."""
+        from buildwise.explain import explain_lines, explain_text
+
+        text = _argument(list(args), "text")
+        path = _argument(list(args), "path")
+        try:
+            if path:
+                with open(path, encoding="utf-8", errors="replace") as fh:
+                    result = explain_lines(fh, distro=ls.distro)
+            else:
+                result = explain_text(text or "", distro=ls.distro)
+        except OSError as exc:
+            return {"markdown": f"Cannot read {path}: {exc.strerror or exc}", "cause_kind": "unknown"}
+        data = result.to_json()
+        data["markdown"] = result.to_markdown()
+        return data
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: BuildwiseServer, params: types.HoverParams) -> types.Hover | None:
@@ -227,3 +267,14 @@ def _suppress_edit(path: str, lines: list[str], diagnostic: types.Diagnostic, co
     at = Position(line_no, len(line))
     sep = "  " if line.strip() else ""
     return Edit(path, Span(at, at), f"{sep}# kb-lint: ignore[{code}]")
+
+
+def _argument(args: Any, key: str) -> str | None:
+    """Commands get [{"key": value}] (or ["value"]) from clients; accept both."""
+    if isinstance(args, list) and args:
+        first = args[0]
+        if isinstance(first, dict) and isinstance(first.get(key), str):
+            return str(first[key])
+        if isinstance(first, str) and key in ("name", "text"):
+            return first
+    return None
