@@ -127,3 +127,35 @@ def test_apply_edits_rejects_overlap() -> None:
     with pytest.raises(ValueError):
         apply_edits("abcdef", [Edit("f", Span.of(0, 0, 0, 3), "x"), Edit("f", Span.of(0, 2, 0, 4), "y")])
     assert apply_edits("abc", [Edit("f", Span(Position(0, 1), Position(0, 1)), "Z")]) == "aZbc"
+
+
+def test_fast_array_scan_matches_the_tree() -> None:
+    """The regex scanner of flat arrays must place every element exactly where tree-sitter does."""
+    from buildwise.parse.toml import _Indexer
+
+    arrays = [
+        '["a", "b"]',
+        "['a',  # comment with \"quotes\" and ] brackets\n  'b' ,\n]",
+        '[\n    "x>=1",  # why\n    """multi\nline""",\n    "esc\\"aped",\n    1, true,\n]',
+        '[ ]',
+        '["café", "ü"]',
+        "[\r\n  'crlf',\r\n]",
+    ]
+    for body in arrays:
+        doc = parse_toml(f"k = {body}\n")
+        info = doc.key("k")
+        assert info is not None and info.array is not None, body
+        indexer = info.array._indexer
+        assert isinstance(indexer, _Indexer)
+        scanned = indexer._scan_array(info.array)
+        assert scanned is not None, body
+        tree = indexer._tree_elements(info.array._node, info.array)
+        assert [(e.span, e.value_span) for e in scanned] == [(e.span, e.value_span) for e in tree], body
+        assert [e.value for e in scanned] == [e.value for e in tree], body
+
+
+def test_nested_arrays_fall_back_to_the_tree() -> None:
+    doc = parse_toml('k = [{include-group = "x"}, "y", [1, 2]]\n')
+    info = doc.key("k")
+    assert info is not None and info.array is not None
+    assert [e.kind for e in info.array.elements] == ["inline_table", "string", "array"]

@@ -100,11 +100,17 @@ def marker_environment(python: str, platform: str) -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def marker_applies(marker: Marker | None, python: str, platform: str) -> bool:
-    if marker is None:
+def _marker(text: str) -> Marker:
+    return Marker(text)
+
+
+@functools.lru_cache(maxsize=16384)
+def marker_applies(marker: str | None, python: str, platform: str) -> bool:
+    """Does a dependency with this marker (its text) apply to the target?"""
+    if not marker:
         return True
     try:
-        return bool(marker.evaluate(marker_environment(python, platform)))
+        return bool(_marker(marker).evaluate(marker_environment(python, platform)))
     except Exception:  # undefined marker variables: assume it applies (stay conservative)
         return True
 

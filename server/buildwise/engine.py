@@ -29,6 +29,7 @@ from buildwise.project import (
     load_requirements_document,
 )
 from buildwise.rules import Rule, all_rules
+from buildwise.repodocs import RepoDocs
 from buildwise.sourcetree import SourceTree
 
 RuleErrorHandler = Callable[[str, str, BaseException], None]
@@ -183,6 +184,7 @@ class Workspace:
         self.on_rule_error = on_rule_error
         self._projects: dict[str, Project] = {}
         self._trees: dict[str, SourceTree] = {}
+        self._docs: dict[str, RepoDocs] = {}
         self._index_clients: dict[str, IndexClient] = {}
         #: Work from the index cache only (``--offline``), never the network.
         self.index_offline = False
@@ -200,19 +202,23 @@ class Workspace:
         key = str(root)
         project = self._projects.get(key)
         if project is None:
-            project = Project(root, self.reader, self.kb.pythons, self._trees)
+            project = Project(root, self.reader, self.kb.pythons, self._trees, self._docs)
             project.apply_overrides(self.overrides, self.override_origin)
             self._projects[key] = project
         return project
 
-    def invalidate(self, path: str | Path | None = None, *, source_tree: bool = False) -> None:
-        """Forget cached projects (all, or the one owning ``path``)."""
+    def invalidate(self, path: str | Path | None = None, *, source_tree: bool = False, docs: bool = False) -> None:
+        """Forget cached projects (all, or the one owning ``path``), or only its source-tree scan or
+        its documentation scan."""
         if path is None:
             self._projects.clear()
+            self._docs.clear()
             return
         root = str(self.project_root(path))
         if source_tree:
             self._trees.pop(root, None)
+        elif docs:
+            self._docs.pop(root, None)
         else:
             self._projects.pop(root, None)
 
@@ -239,7 +245,7 @@ class Workspace:
         project = self.project_for(path)
         if is_pyproject(path):
             if project.pyproject is None or os.path.abspath(project.pyproject.path) != path:
-                project = Project(Path(path).parent, self.reader, self.kb.pythons, self._trees)
+                project = Project(Path(path).parent, self.reader, self.kb.pythons, self._trees, self._docs)
                 project.apply_overrides(self.overrides, self.override_origin)
             doc = project.pyproject
             if doc is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import zlib
 from typing import Any, BinaryIO
 
 from buildwise.cli import UsageError
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace, out: Any) -> int:
             result = explain_lines(reader, python=args.python, platform=platform, distro=args.distro)
         except NotALog as exc:
             raise UsageError(str(exc)) from None
-        except (OSError, EOFError) as exc:  # a truncated or corrupt .gz, a read error
+        except (OSError, EOFError, zlib.error) as exc:  # a truncated or corrupt .gz, a read error
             raise UsageError(f"cannot read {name}: {exc}") from None
     finally:
         if stream is not sys.stdin.buffer:

@@ -101,10 +101,12 @@ class Project:
         reader: FileReader,
         known_pythons: list[str],
         tree_cache: dict[str, SourceTree] | None = None,
+        docs_cache: dict[str, RepoDocs] | None = None,
     ) -> None:
         self.root = root
         #: Shared by the workspace: a re-parse of pyproject.toml must not re-walk the tree.
         self._tree_cache = tree_cache if tree_cache is not None else {}
+        self._docs_cache = docs_cache if docs_cache is not None else {}
         self.reader = reader
         self.known_pythons = known_pythons
         self.pyproject_path = root / "pyproject.toml"
@@ -189,10 +191,11 @@ class Project:
     @property
     def docs(self) -> RepoDocs:
         """Where the repository documents OS packages (scanned once, on first use)."""
-        if "_docs" not in self.__dict__:
-            self.__dict__["_docs"] = scan_docs(self.root, self.reader)
-        found: RepoDocs = self.__dict__["_docs"]
-        return found
+        key = str(self.root)
+        docs = self._docs_cache.get(key)
+        if docs is None:
+            docs = self._docs_cache[key] = scan_docs(self.root, self.reader)
+        return docs
 
     @property
     def lock(self) -> LockFile | None:

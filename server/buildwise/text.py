@@ -36,11 +36,25 @@ def decode(data: bytes) -> DecodedText:
 class LineIndex:
     """Line starts of a text, for offset <-> position conversion and UTF-8 byte columns."""
 
-    __slots__ = ("_lines", "text")
+    __slots__ = ("_lines", "_starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._lines: list[str] | None = None
+        self._starts: list[int] | None = None
+
+    def offset(self, line: int, column: int) -> int:
+        """Code-point offset of a position in ``text``."""
+        if self._starts is None:
+            starts = [0]
+            total = 0
+            for text_line in self.lines[:-1]:
+                total += len(text_line) + 1
+                starts.append(total)
+            self._starts = starts
+        if line >= len(self._starts):
+            return len(self.text)
+        return self._starts[line] + column
 
     @property
     def lines(self) -> list[str]:

@@ -113,16 +113,28 @@ def coverage(ctx: LintContext) -> list[DependencyCoverage]:
             no_binary="binary" not in allowed,
             source="index" if files is not None else "knowledge",
         )
-        marker = dep.parsed.marker
+        marker = str(dep.parsed.marker) if dep.parsed.marker is not None else None
         spec = dep.parsed.specifier
-        for python in targets.pythons:
-            for platform in targets.platforms:
-                if not marker_applies(marker, python, platform):
-                    continue
-                if files is not None:
-                    cov.verdicts.append(index_verdict(files, spec, python, platform))
-                elif pkg is not None:
-                    cov.verdicts.append(verdict(pkg, spec, python, platform))
+        if files is not None:
+            cov.verdicts = [
+                index_verdict(files, spec, python, platform)
+                for python in targets.pythons
+                for platform in targets.platforms
+                if marker_applies(marker, python, platform)
+            ]
+        elif pkg is not None:
+            # Verdicts depend only on these; the knowledge base never changes in a running process,
+            # so an edit elsewhere in the file re-uses them.
+            key = (pkg.key, str(spec), marker, targets.pythons, targets.platforms)
+            found = ctx.kb.verdicts.get(key)
+            if found is None:
+                found = ctx.kb.verdicts[key] = [
+                    verdict(pkg, spec, python, platform)
+                    for python in targets.pythons
+                    for platform in targets.platforms
+                    if marker_applies(marker, python, platform)
+                ]
+            cov.verdicts = found
         out.append(cov)
     ctx.cache["coverage"] = out
     return out

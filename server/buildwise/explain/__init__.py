@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from buildwise.explain.diagnose import Diagnosis, diagnose
+from buildwise.explain.diagnose import Diagnosis
+from buildwise.explain.diagnose import diagnose as run_diagnosis
 from buildwise.explain.environment import (
     normalize_platform,
     normalize_python,
@@ -64,7 +65,7 @@ def explain_lines(
     scan.not_utf8 = bool(getattr(lines, "not_utf8", False))
     py = normalize_python(python) if python else None
     plat = normalize_platform(platform) if platform else None
-    d = diagnose(scan, kb, python=py, platform=plat)
+    d = run_diagnosis(scan, kb, python=py, platform=plat)
     return build(d, kb, ecosystem=_ecosystem(d, distro, scan.context.distro))
 
 
@@ -91,7 +92,9 @@ def build(d: Diagnosis, kb: KnowledgeBase, *, ecosystem: str) -> Explanation:
         notes.append(f"Also failed to build: {', '.join(d.other_failures)} (explain them one log at a time).")
     if d.not_utf8:
         notes.append("The log is not valid UTF-8; undecodable bytes were read as cp1252.")
-    if d.python_source == "assumed" and d.cause in ("no_wheel_for_python", "pip_too_old"):
+    if d.python_source == "assumed" and (
+        d.cause in ("no_wheel_for_python", "pip_too_old") or d.wheel_floor is not None
+    ):
         notes.append(f"The log does not show the Python version; assumed {d.python} (pass --python X.Y).")
     alternatives = tuple(
         Alternative(a.requirement, a.kind, a.same_import, a.caveats)

@@ -101,7 +101,7 @@ def _cause_steps(d: Diagnosis) -> list[FixStep]:
     miss = d.missing[1] if d.missing else None
     newer = (
         None
-        if d.local
+        if d.local or d.wheel_floor is not None or not d.package
         else (
             (
                 f"Use a newer release of {name} that supports CPython {d.python}",
@@ -158,7 +158,7 @@ def _cause_steps(d: Diagnosis) -> list[FixStep]:
             FixStep(
                 "python",
                 "Use an older Python that this release supports",
-                (f"python{older} -m pip install {spec}",) if older else (),
+                (f"python{older} -m pip install {spec}",) if older and d.package else (),
             )
         )
         if cause == "distutils_removed":

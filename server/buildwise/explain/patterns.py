@@ -211,6 +211,51 @@ _rule(
     r"(?P<name>[A-Za-z0-9][\w.\-]*)"
 )(lambda m: Hit("nodist", m["name"]))
 
+_REGEX_CLASS_ESCAPES = frozenset("dDwWsSbBAZzGnrtfv0123456789")
+
+
+def literal_anchor(pattern: str) -> str | None:
+    """The longest run of plain characters outside groups and classes: a substring every matching
+    line contains. ``Unable to find 'pg_config' file in '.*'`` -> ``Unable to find 'pg_config' file in '``.
+    None when the pattern has a top-level ``|`` (no substring is certain then)."""
+    best = ""
+    run: list[str] = []
+    depth = 0
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            i += 2
+            if depth == 0 and nxt not in _REGEX_CLASS_ESCAPES:
+                run.append(nxt)
+                continue
+        elif ch == "[":
+            end = pattern.find("]", i + 2)
+            i = len(pattern) if end < 0 else end + 1
+        elif ch in "(":
+            depth += 1
+            i += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+            i += 1
+        elif ch == "|" and depth == 0:
+            return None
+        elif ch in "*?{+" and depth == 0:
+            if ch in "*?{" and run:
+                run.pop()  # the quantified character may be absent
+            i += 1
+        elif depth == 0 and ch not in ".^$":
+            run.append(ch)
+            i += 1
+            continue
+        else:
+            i += 1
+        best = max(best, "".join(run), key=len)
+        run = []
+    return max(best, "".join(run), key=len)
+
+
 # -- anything that looks like an error (used only when nothing specific matched) -----------------
 _PIP_FRAMING = re.compile(
     r"subprocess-exited-with-error|metadata-generation-failed|failed-wheel-build-for-install|"
@@ -243,14 +288,42 @@ TRIGGERS = (
 )  # fmt: skip
 
 
+def literal_set_regex(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """One regex that finds any of ``words``, built as a trie so each position of a line costs one
+    branch per possible next character (a flat ``a|b|c`` alternation tries every word at every
+    position; this is about 3x faster on 100-character lines for ~130 words)."""
+    trie: dict[str, dict[str, object]] = {}
+    for word in words:
+        if not word:
+            return re.compile("")  # the empty string is in every line
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})  # type: ignore[assignment]
+        node[""] = {}
+
+    def build(node: dict[str, object]) -> str:
+        if "" in node:
+            return ""  # a word ends here: the shorter word already matches
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items())]  # type: ignore[arg-type]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return re.compile(build(trie)) if trie else re.compile("(?!)")
+
+
 def triggered(line: str) -> bool:
     """Could any pattern match this line? (Cheap: most lines of a build log are not errors.)"""
     return any(map(line.__contains__, TRIGGERS))
 
 
+#: Each rule with a literal its lines must contain: a cheap ``in`` test before the regex.
+_ANCHORED = [(literal_anchor(regex.pattern) or "", regex, build) for regex, build in _RULES]
+
+
 def match_line(line: str) -> Hit | None:
     """The most specific hit for one log line, or None."""
-    for regex, build in _RULES:
+    for anchor, regex, build in _ANCHORED:
+        if anchor not in line:
+            continue
         m = regex.search(line)
         if m is not None:
             hit = build(m)
@@ -261,4 +334,4 @@ def match_line(line: str) -> Hit | None:
     return None
 
 
-__all__ = ["HIT_KINDS", "TRIGGERS", "Hit", "match_line", "triggered"]
+__all__ = ["HIT_KINDS", "TRIGGERS", "Hit", "literal_anchor", "literal_set_regex", "match_line", "triggered"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from buildwise.explain.classify import Classifier, Resolved
 from buildwise.explain.context import LogContext
-from buildwise.explain.patterns import Hit, match_line, triggered
+from buildwise.explain.patterns import TRIGGERS, Hit, literal_anchor, literal_set_regex, match_line, triggered
 from buildwise.knowledge import KnowledgeBase
 from buildwise.knowledge.model import Signature
 
@@ -77,51 +77,6 @@ class ScanResult:
     not_utf8: bool = False
 
 
-_REGEX_CLASS_ESCAPES = frozenset("dDwWsSbBAZzGnrtfv0123456789")
-
-
-def _literal_anchor(pattern: str) -> str | None:
-    """The longest run of plain characters outside groups and classes: a substring every matching
-    line contains. ``Unable to find 'pg_config' file in '.*'`` -> ``Unable to find 'pg_config' file in '``.
-    None when the pattern has a top-level ``|`` (no substring is certain then)."""
-    best = ""
-    run: list[str] = []
-    depth = 0
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            nxt = pattern[i + 1]
-            i += 2
-            if depth == 0 and nxt not in _REGEX_CLASS_ESCAPES:
-                run.append(nxt)
-                continue
-        elif ch == "[":
-            end = pattern.find("]", i + 2)
-            i = len(pattern) if end < 0 else end + 1
-        elif ch in "(":
-            depth += 1
-            i += 1
-        elif ch == ")":
-            depth = max(0, depth - 1)
-            i += 1
-        elif ch == "|" and depth == 0:
-            return None
-        elif ch in "*?{+" and depth == 0:
-            if ch in "*?{" and run:
-                run.pop()  # the quantified character may be absent
-            i += 1
-        elif depth == 0 and ch not in ".^$":
-            run.append(ch)
-            i += 1
-            continue
-        else:
-            i += 1
-        best = max(best, "".join(run), key=len)
-        run = []
-    return max(best, "".join(run), key=len)
-
-
 class _Signatures:
     """Every package signature in the knowledge base, matched with one combined prefilter."""
 
@@ -137,7 +92,7 @@ class _Signatures:
                     regex = re.compile(sig.regex) if sig.regex else None
                 except re.error:
                     continue
-                anchor = sig.text or (_literal_anchor(sig.regex) if sig.regex else "")
+                anchor = sig.text or (literal_anchor(sig.regex) if sig.regex else "")
                 if anchor is None:
                     continue
                 anchors.append(anchor)
@@ -165,6 +120,10 @@ class LogScanner:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.classifier = Classifier(kb)
         self.signatures = _Signatures(kb)
+        #: Lines without any trigger word or signature text are skipped after one regex search.
+        self._gate = literal_set_regex(
+            [*TRIGGERS, *self.signatures.anchors, *([""] if self.signatures.match_all else [])]
+        )
         self.context = LogContext()
         self._heap: list[tuple[int, int, Candidate]] = []  # (strength, -line, candidate): min-heap
         self._generic: list[Candidate] = []
@@ -185,6 +144,8 @@ class LogScanner:
             self.context.feed_noise(line)  # the bulk of a big log: compiler commands, copying...
             return
         self.context.feed(line)
+        if not self._gate.search(line):
+            return
         sig = self.signatures.match(line, self.context.current)
         if sig is None and not triggered(line):
             return

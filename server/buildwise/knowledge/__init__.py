@@ -70,6 +70,9 @@ class KnowledgeBase:
         self.files: dict[str, str] = index.get("files", {})
         self._packages: dict[str, PackageInfo] = {}
         self._identifiers: dict[str, IdentifierInfo] = {}
+        #: (package, specifier, python, platform) -> coverage verdict. The knowledge base never
+        #: changes under a running process, so an answer stays right; edits re-use them.
+        self.verdicts: dict[tuple[Any, ...], Any] = {}
 
     @classmethod
     def load(cls, root: Path | None = None, *, use_cache: bool = True) -> KnowledgeBase:
@@ -81,6 +84,9 @@ class KnowledgeBase:
         return sorted(self._packages_raw)
 
     def package(self, name: str) -> PackageInfo | None:
+        found = self._packages.get(name)  # callers mostly pass normalized names already
+        if found is not None:
+            return found
         key = normalize_name(name)
         found = self._packages.get(key)
         if found is None:

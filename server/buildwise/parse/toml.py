@@ -24,6 +24,17 @@ Key = tuple[str | int, ...]
 
 _LANGUAGE = Language(tree_sitter_toml.language())
 
+_ARRAY_TOKEN = re.compile(
+    r"(?P<ws>\s+)"
+    r"|(?P<comment>#[^\n]*)"
+    r"|(?P<comma>,)"
+    r"|(?P<close>\])"
+    r"|(?P<string>\"\"\"(?:[^\\]|\\.)*?\"\"\"|'''.*?'''|\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*')"
+    r"|(?P<open>[\[{])"
+    r"|(?P<bare>[^\s,\[\]{}#\"']+)",
+    re.DOTALL,
+)
+
 _HEADER_RE = re.compile(r"^[ \t]*\[\[?[ \t]*[A-Za-z0-9_\-\"'. \t]+\]\]?[ \t]*(#.*)?$")
 
 
@@ -33,14 +44,38 @@ class TomlError:
     message: str
 
 
-@dataclass
 class ArrayElement:
-    index: int
-    span: Span
-    #: Inside the quotes, for strings (where a requirement's name and specifier columns start).
-    value_span: Span | None
-    kind: str  # "string", "inline_table", "integer", ...
-    value: Any
+    """One element of an array; its Python value is decoded only when asked for."""
+
+    __slots__ = ("_literal", "_node", "_value", "index", "kind", "span", "value_span")
+
+    def __init__(
+        self,
+        index: int,
+        span: Span,
+        value_span: Span | None,
+        kind: str,
+        node: Node | None,
+        literal: str | None = None,
+    ) -> None:
+        self.index = index
+        self.span = span
+        #: Inside the quotes, for strings (where a requirement's name and specifier columns start).
+        self.value_span = value_span
+        self.kind = kind  # "string", "inline_table", "integer", ...
+        self._node = node
+        self._literal = literal
+        self._value: Any = _UNSET if kind == "string" else None
+
+    @property
+    def value(self) -> Any:
+        if self._value is _UNSET:
+            literal = self._literal if self._literal is not None else _text(self._node) if self._node else ""
+            self._value = _decode_string(literal)
+        return self._value
+
+
+_UNSET = object()
 
 
 class ArrayInfo:
@@ -223,7 +258,80 @@ class _Indexer:
     def _array(self, node: Node) -> ArrayInfo:
         return ArrayInfo(node, self)
 
+    def _inner_span(self, span: Span) -> Span:
+        """Inside the quotes of a one-line string literal (the whole literal when it spans lines)."""
+        if span.start.line != span.end.line:
+            return span
+        line = self.index.line(span.start.line)
+        col = span.start.column
+        quote = 3 if line[col : col + 3] in ('"""', "'''") else 1
+        return Span(
+            Position(span.start.line, col + quote), Position(span.end.line, max(col + quote, span.end.column - quote))
+        )
+
     def array_elements(self, node: Node, info: ArrayInfo) -> list[ArrayElement]:
+        """Elements with positions. A flat array (strings, numbers, comments) is scanned with one
+        regular expression over its text, far faster than visiting tree-sitter nodes one by one; an
+        array holding inline tables or arrays goes through the tree."""
+        scanned = self._scan_array(info)
+        if scanned is not None:
+            return scanned
+        return self._tree_elements(node, info)
+
+    def _scan_array(self, info: ArrayInfo) -> list[ArrayElement] | None:
+        text = self.doc.text
+        start = self.index.offset(info.span.start.line, info.span.start.column)
+        if text[start : start + 1] != "[":
+            return None
+        line, col = info.span.start.line, info.span.start.column + 1
+        pos = start + 1
+        elements: list[ArrayElement] = []
+        indent: str | None = None
+        trailing = False
+        last_end: Position | None = None
+        while True:
+            m = _ARRAY_TOKEN.match(text, pos)
+            if m is None:
+                return None
+            kind = m.lastgroup
+            token = m.group()
+            begin = (line, col)
+            newlines = token.count("\n")
+            if newlines:
+                line += newlines
+                col = len(token) - token.rfind("\n") - 1
+            else:
+                col += len(token)
+            pos = m.end()
+            if kind == "ws":
+                continue
+            if kind == "close":
+                info.close_bracket = Position(*begin)
+                break
+            if kind == "open" or kind is None:
+                return None  # nested array or inline table: let the tree do it
+            if kind == "comma":
+                trailing = True
+                continue
+            end = Position(line, col)
+            last_end = end
+            if kind == "comment":
+                continue
+            trailing = False
+            if indent is None and begin[0] != info.span.start.line:
+                row = self.index.line(begin[0])
+                indent = row[: len(row) - len(row.lstrip())]
+            span = Span(Position(*begin), end)
+            if kind == "string":
+                elements.append(ArrayElement(len(elements), span, self._inner_span(span), "string", None, token))
+            else:
+                elements.append(ArrayElement(len(elements), span, None, "bare", None, None))
+        info.trailing_comma = trailing
+        info.element_indent = indent
+        info.last_item_end = last_end
+        return elements
+
+    def _tree_elements(self, node: Node, info: ArrayInfo) -> list[ArrayElement]:
         elements: list[ArrayElement] = []
         start_row = node.start_point[0]
         for child in node.children:
@@ -244,8 +352,8 @@ class _Indexer:
             if info.element_indent is None and child.start_point[0] != start_row:
                 line = self.index.line(span.start.line)
                 info.element_indent = line[: len(line) - len(line.lstrip())]
-            value, value_span = _element_value(child, span)
-            elements.append(ArrayElement(len(elements), span, value_span, ctype, value))
+            value_span = self._inner_span(span) if ctype == "string" else None
+            elements.append(ArrayElement(len(elements), span, value_span, ctype, child))
         return elements
 
 
@@ -301,22 +409,6 @@ def _decode_string(literal: str) -> str | None:
     except tomli.TOMLDecodeError:
         return None
     return value if isinstance(value, str) else None
-
-
-def _element_value(node: Node, span: Span) -> tuple[Any, Span | None]:
-    if node.type != "string":
-        return None, None
-    literal = _text(node)
-    value = _decode_string(literal)
-    quote = 3 if literal.startswith(('"""', "'''")) else 1
-    if span.start.line == span.end.line:
-        inner = Span(
-            Position(span.start.line, span.start.column + quote),
-            Position(span.end.line, max(span.start.column + quote, span.end.column - quote)),
-        )
-    else:
-        inner = span
-    return value, inner
 
 
 def _error_span(index: LineIndex, line: int, column: int) -> Span:

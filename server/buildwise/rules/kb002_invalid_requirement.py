@@ -74,7 +74,10 @@ def _non_strings(ctx: LintContext) -> Iterator[Finding]:
         dotted = ".".join(str(p) for p in path)
         if not dotted.startswith(_ARRAYS):
             continue
+        values = doc.get(*path)
         is_group = dotted.startswith("dependency-groups")
+        if isinstance(values, list) and all(isinstance(v, str) or (is_group and isinstance(v, dict)) for v in values):
+            continue  # the common case: no need to locate every element
         for element in info.array.elements:
             if element.kind == "string":
                 continue
