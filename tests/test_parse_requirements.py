@@ -85,3 +85,29 @@ def test_requirement_layout_ranges() -> None:
 def test_garbage_never_raises() -> None:
     for text in ["\\", "-", "--", "-r", "\x00", "[", "a @", "-e", "\\\n\\\n", "#" * 1000]:
         parse_requirements(text)
+
+
+def test_line_cache_gives_the_same_answers_as_a_fresh_parse() -> None:
+    from buildwise.parse import requirements as module
+
+    def shape(r):  # type: ignore[no-untyped-def]
+        return (
+            [(q.text, q.span, q.options) for q in r.requirements],
+            [(i.target, i.span) for i in r.includes],
+            [(o.name, o.values) for o in r.options],
+            [(p.span, p.message) for p in r.problems],
+        )
+
+    base = "# top\nrequests==2.32.3\n-r other.txt\n\nnumpy>=1.26 \\\n  --hash=sha256:aa\nbad req\n--pre\n"
+    edits = [
+        base,
+        base.replace("requests==2.32.3", "requests==2.31.0"),
+        base.replace("\n\n", "\nlxml\n"),
+        "inserted==1\n" + base,
+        base.replace("bad req", "fixed==1"),
+    ]
+    for text in edits:
+        warm = shape(parse_requirements(text))
+        module._LINE_CACHE.clear()
+        cold = shape(parse_requirements(text))
+        assert warm == cold, text

@@ -12,6 +12,7 @@ import functools
 import os
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from buildwise.model import Position, Span
 from buildwise.parse.requirement import ParsedRequirement, parse_requirement
@@ -205,29 +206,101 @@ class _Statement:
     problems: tuple[tuple[int, int, str, str], ...] = ()
 
 
+#: (line number, text) of a one-line statement -> what it yields. An edit re-parses a 2,000-line
+#: file, but only the changed lines build new objects; the cache is bounded and dropped when full.
+_LINE_CACHE: dict[tuple[int, str], tuple[Any, ...]] = {}
+_LINE_CACHE_MAX = 200_000
+
+
 def parse_requirements(text: str, path: str = "requirements.txt") -> RequirementsFile:
     """Parse a requirements file; never raises."""
-    result = RequirementsFile(path, text, [], [], [], [], text.split("\n"))
+    lines = text.split("\n")
+    result = RequirementsFile(path, text, [], [], [], [], lines)
+    cache_get = _LINE_CACHE.get
+    for n, raw in enumerate(lines):  # fast path: one-line statements, each seen before or new
+        hit = cache_get((n, raw))
+        if hit is None:
+            if raw.rstrip().endswith("\\"):
+                break  # a continuation: the slow path below joins lines
+            hit = _one_line(n, raw)
+        _add(result, hit)
+    else:
+        return result
+    del result.requirements[:], result.includes[:], result.options[:], result.problems[:]
     for line in logical_lines(text):
         if not line.text or line.text.isspace():
             continue
-        stmt = _analyze(line.text)
-        if stmt.requirement is not None:
-            req_text, offset, parsed, kind, name, opts = stmt.requirement
-            options: dict[str, list[str]] = {}
-            for key, value in opts:
-                options.setdefault(key, []).append(value)
-            result.requirements.append(RequirementLine(line, req_text, offset, parsed, kind, name, options))
-        if stmt.include is not None:
-            kind, raw_target, vstart, vend = stmt.include
-            target, missing = _expand_env(raw_target)
-            result.includes.append(Include(kind, target, line.span(vstart, vend), line, missing))
-        if stmt.option is not None:
-            name, values, start, end = stmt.option
-            result.options.append(GlobalOption(name, list(values), line.span(start, end), line))
-        for start, end, message, pkind in stmt.problems:
-            result.problems.append(RequirementsProblem(line.span(start, end), message, pkind))
+        one_line = line.first_line == line.last_line
+        raw = lines[line.first_line]
+        key = (line.first_line, raw)
+        cached = _LINE_CACHE.get(key) if one_line else None
+        if cached is None:
+            cached = _materialize(line)
+            if one_line and not cached[4]:  # includes depend on the environment: never cached
+                if len(_LINE_CACHE) >= _LINE_CACHE_MAX:
+                    _LINE_CACHE.clear()
+                _LINE_CACHE[key] = cached
+        _add(result, cached)
+    # Blank and comment-only lines yield nothing; remember that too, for the fast path above.
+    for n, raw in enumerate(lines):
+        stripped = raw.strip()
+        if (not stripped or stripped.startswith("#")) and not raw.rstrip().endswith("\\"):
+            if (n, raw) not in _LINE_CACHE and (n == 0 or not lines[n - 1].rstrip().endswith("\\")):
+                _LINE_CACHE[(n, raw)] = _EMPTY
     return result
+
+
+_EMPTY: tuple[Any, ...] = (None, None, None, (), False)
+
+
+def _one_line(n: int, raw: str) -> tuple[Any, ...]:
+    line = raw.rstrip("\r")
+    comment = _COMMENT_RE.search(line) if "#" in line else None
+    if comment is not None:
+        line = line[: comment.start()]
+    if not line or line.isspace():
+        result = _EMPTY
+    else:
+        result = _materialize(LogicalLine(line, n, n, [(0, n, 0)]))
+    if not result[4]:
+        if len(_LINE_CACHE) >= _LINE_CACHE_MAX:
+            _LINE_CACHE.clear()
+        _LINE_CACHE[(n, raw)] = result
+    return result
+
+
+def _add(result: RequirementsFile, cached: tuple[Any, ...]) -> None:
+    req, include, option, problems, _uncacheable = cached
+    if req is not None:
+        result.requirements.append(req)
+    if include is not None:
+        result.includes.append(include)
+    if option is not None:
+        result.options.append(option)
+    if problems:
+        result.problems.extend(problems)
+
+
+def _materialize(line: LogicalLine) -> tuple[Any, ...]:
+    req = include = option = None
+    problems: list[RequirementsProblem] = []
+    stmt = _analyze(line.text)
+    if stmt.requirement is not None:
+        req_text, offset, parsed, kind, name, opts = stmt.requirement
+        options: dict[str, list[str]] = {}
+        for key, value in opts:
+            options.setdefault(key, []).append(value)
+        req = RequirementLine(line, req_text, offset, parsed, kind, name, options)
+    if stmt.include is not None:
+        kind, raw_target, vstart, vend = stmt.include
+        target, missing = _expand_env(raw_target)
+        include = Include(kind, target, line.span(vstart, vend), line, missing)
+    if stmt.option is not None:
+        name, values, start, end = stmt.option
+        option = GlobalOption(name, list(values), line.span(start, end), line)
+    for start, end, message, pkind in stmt.problems:
+        problems.append(RequirementsProblem(line.span(start, end), message, pkind))
+    return req, include, option, tuple(problems), include is not None
 
 
 @functools.lru_cache(maxsize=65536)

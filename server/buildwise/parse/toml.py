@@ -266,7 +266,8 @@ class _Indexer:
         col = span.start.column
         quote = 3 if line[col : col + 3] in ('"""', "'''") else 1
         return Span(
-            Position(span.start.line, col + quote), Position(span.end.line, max(col + quote, span.end.column - quote))
+            Position(span.start.line, col + quote),
+            Position(span.end.line, max(col + quote, span.end.column - quote)),
         )
 
     def array_elements(self, node: Node, info: ArrayInfo) -> list[ArrayElement]:
@@ -323,7 +324,9 @@ class _Indexer:
                 indent = row[: len(row) - len(row.lstrip())]
             span = Span(Position(*begin), end)
             if kind == "string":
-                elements.append(ArrayElement(len(elements), span, self._inner_span(span), "string", None, token))
+                elements.append(
+                    ArrayElement(len(elements), span, self._inner_span(span), "string", None, token)
+                )
             else:
                 elements.append(ArrayElement(len(elements), span, None, "bare", None, None))
         info.trailing_comma = trailing
