@@ -28,8 +28,8 @@ from buildwise.project import (
     RequirementsDocument,
     load_requirements_document,
 )
-from buildwise.rules import Rule, all_rules
 from buildwise.repodocs import RepoDocs
+from buildwise.rules import Rule, all_rules
 from buildwise.sourcetree import SourceTree
 
 RuleErrorHandler = Callable[[str, str, BaseException], None]
@@ -207,7 +207,9 @@ class Workspace:
             self._projects[key] = project
         return project
 
-    def invalidate(self, path: str | Path | None = None, *, source_tree: bool = False, docs: bool = False) -> None:
+    def invalidate(
+        self, path: str | Path | None = None, *, source_tree: bool = False, docs: bool = False
+    ) -> None:
         """Forget cached projects (all, or the one owning ``path``), or only its source-tree scan or
         its documentation scan."""
         if path is None:

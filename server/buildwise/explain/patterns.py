@@ -288,23 +288,26 @@ TRIGGERS = (
 )  # fmt: skip
 
 
+_Trie = dict[str, "_Trie"]
+
+
 def literal_set_regex(words: list[str] | tuple[str, ...]) -> re.Pattern[str]:
     """One regex that finds any of ``words``, built as a trie so each position of a line costs one
     branch per possible next character (a flat ``a|b|c`` alternation tries every word at every
     position; this is about 3x faster on 100-character lines for ~130 words)."""
-    trie: dict[str, dict[str, object]] = {}
+    trie: _Trie = {}
     for word in words:
         if not word:
             return re.compile("")  # the empty string is in every line
         node = trie
         for ch in word:
-            node = node.setdefault(ch, {})  # type: ignore[assignment]
+            node = node.setdefault(ch, {})
         node[""] = {}
 
-    def build(node: dict[str, object]) -> str:
+    def build(node: _Trie) -> str:
         if "" in node:
             return ""  # a word ends here: the shorter word already matches
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items())]  # type: ignore[arg-type]
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items())]
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
     return re.compile(build(trie)) if trie else re.compile("(?!)")

@@ -244,9 +244,10 @@ def parse_requirements(text: str, path: str = "requirements.txt") -> Requirement
     # Blank and comment-only lines yield nothing; remember that too, for the fast path above.
     for n, raw in enumerate(lines):
         stripped = raw.strip()
-        if (not stripped or stripped.startswith("#")) and not raw.rstrip().endswith("\\"):
-            if (n, raw) not in _LINE_CACHE and (n == 0 or not lines[n - 1].rstrip().endswith("\\")):
-                _LINE_CACHE[(n, raw)] = _EMPTY
+        inert = (not stripped or stripped.startswith("#")) and not raw.rstrip().endswith("\\")
+        after_continuation = n > 0 and lines[n - 1].rstrip().endswith("\\")
+        if inert and not after_continuation and (n, raw) not in _LINE_CACHE:
+            _LINE_CACHE[(n, raw)] = _EMPTY
     return result
 
 

@@ -76,7 +76,8 @@ def _non_strings(ctx: LintContext) -> Iterator[Finding]:
             continue
         values = doc.get(*path)
         is_group = dotted.startswith("dependency-groups")
-        if isinstance(values, list) and all(isinstance(v, str) or (is_group and isinstance(v, dict)) for v in values):
+        allowed = (str, dict) if is_group else (str,)
+        if isinstance(values, list) and all(isinstance(v, allowed) for v in values):
             continue  # the common case: no need to locate every element
         for element in info.array.elements:
             if element.kind == "string":
