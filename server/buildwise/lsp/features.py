@@ -27,7 +27,19 @@ WATCH_GLOBS = (
     "**/meson.build",
     "**/setup.py",
     "**/setup.cfg",
+    "**/uv.lock",
+    "**/pylock*.toml",
+    "**/README*",
+    "**/INSTALL*",
+    "**/CONTRIBUTING*",
+    "**/docs/**",
+    "**/Dockerfile*",
+    "**/Containerfile*",
+    "**/bindep.txt",
+    "**/.github/workflows/*",
 )
+
+_DOC_NAMES = ("readme", "install", "contributing", "dockerfile", "containerfile", "bindep.txt")
 
 _MARKER_RE = re.compile(r"#\s*kb-lint:\s*ignore\[(?P<codes>[^\]]*)\]")
 
@@ -106,8 +118,14 @@ def register(server: BuildwiseServer) -> None:
                 "setup.cfg",
             ):
                 ls.engine.invalidate(path, source_tree=True)
-            elif name == "pyproject.toml":
+            elif name == "pyproject.toml" or name == "uv.lock" or name.startswith("pylock"):
                 ls.engine.invalidate(path)
+            if (
+                name.lower().startswith(_DOC_NAMES)
+                or "/docs/" in path.replace("\\", "/")
+                or "/.github/" in path
+            ):
+                ls.engine.invalidate(path, docs=True)
             ls.relint_open(project_of=path)
 
     @server.feature(

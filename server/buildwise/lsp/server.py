@@ -93,7 +93,7 @@ class BuildwiseServer(LanguageServer):
     # -- linting ----------------------------------------------------------------------------
     @staticmethod
     def handles(path: str) -> bool:
-        return is_pyproject(path) or is_requirements_file(path)
+        return is_pyproject(path) or is_requirements_file(path) or is_lock_file(path)
 
     def context(self, uri: str) -> LintContext | None:
         document = self.workspace.get_text_document(uri)
