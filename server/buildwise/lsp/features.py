@@ -7,6 +7,7 @@ from typing import Any
 
 from lsprotocol import types
 
+from buildwise import __version__
 from buildwise.lsp import convert
 
 # At run time too: pygls resolves command handlers' annotations (features.py is imported by
@@ -18,6 +19,7 @@ WATCH_GLOBS = (
     "**/pyproject.toml",
     "**/*requirements*.txt",
     "**/requirements/*.txt",
+    "**/reqs/*.txt",
     "**/constraints*.txt",
     "**/*.in",
     "**/*.pyx",
@@ -68,12 +70,18 @@ def register(server: BuildwiseServer) -> None:
                     ]
                 )
             )
-        _ = ls.kb  # load the knowledge base now, not on the first keystroke
+        kb = ls.kb  # load the knowledge base now, not on the first keystroke
+        ls.log(
+            f"buildwise {__version__}: knowledge base with {len(kb.package_keys())} packages and "
+            f"{len(kb.identifier_ids())} identifiers; settings: {ls.settings_summary()}",
+            types.MessageType.Info,
+        )
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: BuildwiseServer, params: types.DidChangeConfigurationParams) -> None:
         if params.settings is not None:
             ls.apply_settings(params.settings)
+            ls.log(f"settings changed: {ls.settings_summary()}", types.MessageType.Info)
             ls.relint_open()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)

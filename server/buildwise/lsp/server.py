@@ -78,6 +78,19 @@ class BuildwiseServer(LanguageServer):
         self._engine = None
         self._contexts.clear()
 
+    def settings_summary(self) -> str:
+        s = self.settings
+        parts = [
+            f"python={','.join(s.python) if s.python else 'from the project'}",
+            f"platforms={','.join(s.platforms) if s.platforms else 'from the project'}",
+            f"online={'on' if s.online else 'off'}",
+        ]
+        if self.distro:
+            parts.append(f"distro={self.distro}")
+        if s.ignore:
+            parts.append(f"ignore={','.join(s.ignore)}")
+        return " ".join(parts)
+
     def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
         try:
             self.window_log_message(types.LogMessageParams(type=kind, message=message))
