@@ -214,6 +214,9 @@ def _python_range(w: WheelInfo, python: str) -> tuple[Version | None, Version | 
             if first is None or w.abi3.first < first:
                 first = w.abi3.first
             last = None if w.abi3.last is None and rng is None else last
+    py3_first = w.py3.first if w.py3 is not None else None
+    if w.py3 is not None and py3_first is not None and (first is None or py3_first < first):
+        first, last = py3_first, w.py3.last  # py3-none-<platform> wheels: any CPython
     if first is None:
         return None
     return first, last

@@ -84,6 +84,12 @@ def wheels_json(pkg: PackageInfo) -> dict[str, Any]:
         if w.abi3 is None
         else {"first": str(w.abi3.first), "python": "{}.{}".format(*w.abi3.python)},
         "platforms": {p: (str(v) if v is not False else False) for p, v in w.platforms.items()},
+        "pure": None
+        if w.pure is None
+        else {"first": str(w.pure.first), "last": str(w.pure.last) if w.pure.last else None},
+        "py3": None
+        if w.py3 is None
+        else {"first": str(w.py3.first), "last": str(w.py3.last) if w.py3.last else None},
         "notes": w.notes,
     }
 
@@ -166,6 +172,12 @@ def _wheel_line(pkg: PackageInfo, kb: KnowledgeBase) -> list[str]:
         lines.append(f"    CPython {py:<6} {text}")
     if w.abi3 is not None:
         lines.append(f"    abi3 (CPython >= {w.abi3.python[0]}.{w.abi3.python[1]}) from {w.abi3.first}")
+    if w.py3 is not None:
+        lines.append(f"    any CPython (py3-none-<platform> wheels) from {w.py3.first}")
+    if w.pure is not None:
+        lines.append(
+            f"    pure-Python wheel (py3-none-any, used where nothing else fits) from {w.pure.first}"
+        )
     plat = []
     for p in PLATFORMS:
         if p in w.platforms:

@@ -160,7 +160,14 @@ class KnowledgeBase:
         return result
 
     def package_system_packages(self, pkg: PackageInfo, ecosystem: str) -> SystemPackages:
-        return self.system_packages(pkg.external_ids(), ecosystem)
+        """What to install to build ``pkg`` on ``ecosystem``; [external] entries whose marker
+        excludes that ecosystem's OS (``sys_platform == 'linux'`` on Homebrew) are left out."""
+        ids: list[str] = []
+        for key in ("build-requires", "host-requires"):
+            for dep in pkg.external.get(key, ()):
+                if dep.id not in ids and _marker_allows(dep.marker, self.ecosystem_for(ecosystem)):
+                    ids.append(dep.id)
+        return self.system_packages(ids, ecosystem)
 
     # -- Python versions --------------------------------------------------------------------
     @functools.cached_property
@@ -174,6 +181,25 @@ class KnowledgeBase:
             if str(entry.get("version")) == version:
                 return dict(entry)
         return None
+
+
+_ECOSYSTEM_OS = {"homebrew": ("darwin", "Darwin", "posix"), "windows": ("win32", "Windows", "nt")}
+
+
+def _marker_allows(marker: str | None, ecosystem: str) -> bool:
+    if not marker:
+        return True
+    from packaging.markers import InvalidMarker, Marker
+
+    sys_platform, system, os_name = _ECOSYSTEM_OS.get(ecosystem, ("linux", "Linux", "posix"))
+    try:
+        return bool(
+            Marker(marker).evaluate(
+                {"sys_platform": sys_platform, "platform_system": system, "os_name": os_name}
+            )
+        )
+    except (InvalidMarker, Exception):
+        return True
 
 
 @functools.cache

@@ -105,6 +105,8 @@ class WheelInfo:
     notes: str | None
     #: Releases with a pure-Python wheel (py3-none-any): installed wherever no binary wheel fits.
     pure: PythonRange | None = None
+    #: Releases with version-independent platform wheels (py3-none-<platform>).
+    py3: PythonRange | None = None
 
     def first_for_python(self, python: str) -> Version | None:
         """The first release with a wheel usable by CPython ``python`` ("3.12", "3.13t")."""
@@ -116,10 +118,16 @@ class WheelInfo:
             major, minor = (int(p) for p in python.split("."))
             if (major, minor) >= self.abi3.python:
                 candidates.append(self.abi3.first)
+        if self.py3 is not None and self.py3.first is not None:
+            candidates.append(self.py3.first)
         return min(candidates) if candidates else None
 
     def knows_python(self, python: str) -> bool:
-        return python in self.python or (self.abi3 is not None and not python.endswith("t"))
+        return (
+            python in self.python
+            or (self.abi3 is not None and not python.endswith("t"))
+            or self.py3 is not None
+        )
 
 
 @dataclass(frozen=True)
@@ -261,8 +269,13 @@ def build_wheels(raw: dict[str, Any] | None) -> WheelInfo | None:
     pure = None
     if isinstance(raw_pure, dict) and parse_version(raw_pure.get("first")) is not None:
         pure = PythonRange(parse_version(raw_pure.get("first")), parse_version(raw_pure.get("last")))
+    raw_py3 = raw.get("py3")
+    py3 = None
+    if isinstance(raw_py3, dict) and parse_version(raw_py3.get("first")) is not None:
+        py3 = PythonRange(parse_version(raw_py3.get("first")), parse_version(raw_py3.get("last")))
     return WheelInfo(
         pure=pure,
+        py3=py3,
         published=bool(raw.get("published")),
         python=_versions_table(raw.get("python") or {}),
         abi3=abi3,

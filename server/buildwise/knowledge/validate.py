@@ -79,7 +79,9 @@ def _check_package(relpath: str, stem: str, data: dict[str, Any], known_ids: set
     covered |= set(data.get("unverified", []))
     for fact in _package_facts_present(data):
         if fact == "wheels":
-            parts = [f"wheels.{k}" for k in ("python", "abi3", "platforms", "pure") if data["wheels"].get(k)]
+            parts = [
+                f"wheels.{k}" for k in ("python", "abi3", "platforms", "pure", "py3") if data["wheels"].get(k)
+            ]
             for part in parts:
                 if not _covered(part, covered):
                     out.append(Problem(relpath, f"no reference supports '{part}'"))
