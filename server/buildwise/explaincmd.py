@@ -53,7 +53,7 @@ def run(args: argparse.Namespace, out: Any) -> int:
     if args.python and normalize_python(args.python) is None:
         raise UsageError(f"--python {args.python!r} is not a Python version such as 3.12")
     if args.distro and resolve_ecosystem(args.distro) is None:
-        raise UsageError(f"unknown --distro {args.distro!r}; known: {', '.join(ECOSYSTEMS)}")
+        raise UsageError(f"unknown --distro {args.distro!r}; known: {', '.join(ECOSYSTEMS)}, windows")
     platform = normalize_platform(args.platform) if args.platform else None
     stream, name = _open(args.log)
     try:
@@ -79,6 +79,10 @@ def run(args: argparse.Namespace, out: Any) -> int:
 
 def _open(path: str) -> tuple[BinaryIO, str]:
     if path == "-":
+        if sys.stdin.isatty():
+            raise UsageError(
+                "no log given: pass a log file, or pipe one in (pip install ... 2>&1 | kb-lint explain -)"
+            )
         return sys.stdin.buffer, "<stdin>"
     try:
         if path.endswith(".gz"):  # CI systems keep logs compressed

@@ -193,7 +193,9 @@ class LogContext:
         if m:
             self.installer = self.installer or "pip"
             self.pip_version = self.pip_version or m["pip"]
-            self._set_python(m["py"], 0)
+            # pip < 21 printed "(python 3.1)" on CPython 3.10+ (it cut the version to 3 characters).
+            if m["py"] != "3.1":
+                self._set_python(m["py"], 0)
             return
         m = _PIP_OLD.search(line) or _PIP_NOTICE.search(line)
         if m:

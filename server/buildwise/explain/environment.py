@@ -114,5 +114,7 @@ def resolve_ecosystem(distro: str | None) -> str | None:
     """The ecosystem for a ``--distro`` value (``ubuntu``, ``rhel``, ``brew``...); None if unknown."""
     if not distro:
         return None
+    if distro.lower() in ("windows", "win"):
+        return "windows"  # no package manager: the identifiers' Windows notes (vcpkg, winget...)
     eco = KnowledgeBase.ecosystem_for(distro)
     return eco if eco in ECOSYSTEMS else None

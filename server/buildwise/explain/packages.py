@@ -92,7 +92,7 @@ def collect(kb: KnowledgeBase, d: Diagnosis) -> SystemPackageSet:
         info = kb.identifier(ident)
         if info is None or not info.windows or (d.cause == "missing_msvc" and ident.startswith(_COMPILERS)):
             continue  # MSVC itself gets its own step
-        how = [str(info.windows["notes"])] if info.windows.get("notes") else []
+        how = [str(info.windows["notes"]).rstrip(".")] if info.windows.get("notes") else []
         how += [
             f"{tool} install {' '.join(str(v) for v in info.windows[tool])}"
             for tool in ("vcpkg", "winget", "choco")

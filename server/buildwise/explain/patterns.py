@@ -284,7 +284,7 @@ TRIGGERS = (
     "satisfies the requirement", "No matching distribution", "Could not", "couldn't", "Unable to",
     "unable to", "Problem with", "xcrun", "linker", "Found pkg-config", "no acceptable", "has Fortran",
     "compile Fortran", "lapack", "BLAS", "compiler identification", "InvalidVersion", "Pkg-config",
-    'ependency "', "Dependency lookup", "must be installed", "Exception", "LNK1181",
+    'ependency "', "Dependency lookup", "No package", "must be installed", "Exception", "LNK1181",
 )  # fmt: skip
 
 

@@ -64,12 +64,14 @@ def explanation(d: Diagnosis, kb: KnowledgeBase) -> str:
             "source instead; that build failed" + _build_error(d)
         )
     texts = {
-        "missing_library_config_tool": f"The build of {who} runs `{miss}` to find a library's compiler and "
-        f"linker flags, and `{miss}` is not on PATH: the library's development package is not installed.{by}",
+        "missing_library_config_tool": f"The build of {who} runs `{miss or 'a -config tool'}` to find a "
+        "library's compiler and linker flags, and it is not on PATH: the library's development package is "
+        f"not installed.{by}",
         "missing_system_headers": f"Compiling {who} needs the header `{miss}`, which is not installed: the "
         f"development package of the library that ships it is missing.{by}",
-        "missing_system_library": f"Building {who} needs the library `{miss}` (its development files: "
-        f"headers, pkg-config file, linkable library), which was not found.{by}",
+        "missing_system_library": f"Building {who} needs "
+        + (f"the library `{miss}`" if miss else "a system library")
+        + f" (its development files: headers, pkg-config file, linkable library), which was not found.{by}",
         "missing_c_compiler": f"{who} contains C/C++ code that must be compiled, and no compiler was found"
         + (f" (`{miss}` is not installed)." if miss else "."),
         "missing_msvc": f"{who} contains C/C++ code; on Windows that needs the Microsoft C++ Build Tools "
@@ -103,7 +105,7 @@ def explanation(d: Diagnosis, kb: KnowledgeBase) -> str:
         + (f" (it supports up to {d.decisive.hit.detail})." if d.decisive and d.decisive.hit.detail else "."),
     }
     if cause in texts:
-        return texts[cause]
+        return texts[cause] + _signature_note(d)
     if d.succeeded and d.decisive is None:
         return "The log shows no failed build: the installation succeeded."
     if d.decisive is None:
@@ -115,6 +117,12 @@ def explanation(d: Diagnosis, kb: KnowledgeBase) -> str:
     )
 
 
+def _signature_note(d: Diagnosis) -> str:
+    """What the knowledge base says about this very message of this package, if anything."""
+    sig = d.decisive.signature if d.decisive is not None else None
+    return f" {sig.explanation}" if sig is not None and sig.explanation else ""
+
+
 def _build_error(d: Diagnosis) -> str:
     if d.build_error is None:
         return "."
@@ -123,6 +131,8 @@ def _build_error(d: Diagnosis) -> str:
 
 
 def title(d: Diagnosis) -> str:
+    if d.cause == "unknown" and d.decisive is None:
+        return "No failed build in this log: the install succeeded" if d.succeeded else "No failure found"
     base = CAUSE_TITLES.get(d.cause, d.cause)
     miss = d.missing[1] if d.missing else None
     if (

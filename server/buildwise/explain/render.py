@@ -22,7 +22,7 @@ def text(e: Explanation) -> str:
     lines = [f"{e.title}  [{e.cause_kind}]"]
     where = _where(e)
     if where:
-        lines.append(f"  while building: {where}")
+        lines.append(f"  {'while building' if e.package else 'where'}: {where}")
     if e.evidence is not None:
         lines.append(f"  log line {e.evidence.line}: {e.evidence.text}")
     if e.build_error is not None:
@@ -64,7 +64,10 @@ def markdown(e: Explanation) -> str:
         out += [f"**Log line {e.evidence.line}:**", "", "```text", e.evidence.text, "```", ""]
     if e.build_error is not None:
         kind, ev = e.build_error
-        out += [f"**Build error ({kind}), line {ev.line}:**", "", "```text", ev.text, "```", ""]
+        if e.evidence is not None and ev.line == e.evidence.line:
+            out += [f"(The build error on that line: `{kind}`.)", ""]
+        else:
+            out += [f"**Build error ({kind}), line {ev.line}:**", "", "```text", ev.text, "```", ""]
     out += ["**Why.** " + e.explanation, ""]
     if e.fix:
         out += ["**Fix** (best first):", ""]
@@ -74,7 +77,7 @@ def markdown(e: Explanation) -> str:
                 out += ["", *(f"   {line}" for line in _code(step.commands)), ""]
         out.append("")
     packages = {eco: names for eco, names in e.system_packages.items() if names}
-    if packages:
+    if packages and any(step.kind == "system-packages" for step in e.fix):
         out += ["**System packages:**", "", "| ecosystem | packages |", "|---|---|"]
         out += [f"| {eco} | {' '.join(names)} |" for eco, names in packages.items()]
         out.append("")

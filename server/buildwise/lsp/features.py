@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import re
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from lsprotocol import types
 
@@ -170,14 +171,19 @@ def register(server: BuildwiseServer) -> None:
 
         text = _argument(list(args), "text")
         path = _argument(list(args), "path")
+        from buildwise.explain.reader import LineReader, NotALog
+
         try:
             if path:
-                with open(path, encoding="utf-8", errors="replace") as fh:
-                    result = explain_lines(fh, distro=ls.distro)
+                opener = gzip.open if path.endswith(".gz") else open
+                with opener(path, "rb") as fh:
+                    result = explain_lines(LineReader(cast(BinaryIO, fh), path), distro=ls.distro)
             else:
                 result = explain_text(text or "", distro=ls.distro)
-        except OSError as exc:
-            return {"markdown": f"Cannot read {path}: {exc.strerror or exc}", "cause_kind": "unknown"}
+        except NotALog as exc:
+            return {"markdown": str(exc), "cause_kind": "unknown"}
+        except (OSError, EOFError) as exc:
+            return {"markdown": f"Cannot read {path}: {exc}", "cause_kind": "unknown"}
         data = result.to_json()
         data["markdown"] = result.to_markdown()
         return data
