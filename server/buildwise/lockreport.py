@@ -13,6 +13,7 @@ from buildwise.parse.locks import LockFile
 
 if TYPE_CHECKING:
     from buildwise.engine import LintContext
+    from buildwise.model import Finding
 
 #: miss kind -> rule code
 RULE_FOR = {"python": "KB201", "platform": "KB203", "sdist-only": "KB205"}
@@ -117,3 +118,11 @@ def echoes_on_pyproject(ctx: LintContext, code: str) -> Iterator[tuple[Span, str
 def locked_keys(ctx: LintContext) -> set[str]:
     lock = ctx.project.lock if ctx.kind == "pyproject" else None
     return {p.key for p in lock.packages} if lock is not None else set()
+
+
+def lock_findings(ctx: LintContext, code: str) -> Iterator[Finding]:
+    """A wheel rule's lock-file findings: on the lock entry when linting the lock file, echoed on
+    the direct dependency when linting pyproject.toml."""
+    source = findings_on_lock(ctx, code) if ctx.kind == "lock" else echoes_on_pyproject(ctx, code)
+    for span, message, data in source:
+        yield ctx.report(span, message, data=data)

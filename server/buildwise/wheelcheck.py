@@ -140,6 +140,20 @@ def coverage(ctx: LintContext) -> list[DependencyCoverage]:
     return out
 
 
+def unlocked_coverage(ctx: LintContext) -> list[DependencyCoverage]:
+    """Coverage of the dependencies the knowledge-base rules speak for: not answered exactly by
+    the project's lock file (that is reported from the lock), and not under --only-binary /
+    --no-binary (KB204 says what happens there instead)."""
+    from buildwise.lockreport import locked_keys
+
+    locked = locked_keys(ctx)
+    return [
+        c
+        for c in coverage(ctx)
+        if not (c.dep.key in locked and not c.dep.is_build) and not c.only_binary and not c.no_binary
+    ]
+
+
 def needs_text(kb: KnowledgeBase, pkg: PackageInfo | None, ecosystem: str) -> str:
     """'a C compiler; on debian: gcc libpq-dev python3-dev' (what a source build needs)."""
     if pkg is None:

@@ -35,15 +35,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from buildwise.coverage import Status
-from buildwise.lockreport import echoes_on_pyproject, findings_on_lock, locked_keys
+from buildwise.lockreport import lock_findings
 from buildwise.model import Finding, Severity
 from buildwise.wheelcheck import (
     alternative_fixes,
-    coverage,
     ecosystem_for,
     needs_text,
     platforms_of,
     pythons_of,
+    unlocked_coverage,
 )
 
 if TYPE_CHECKING:
@@ -57,17 +57,10 @@ FIX = "unsafe"
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
+    yield from lock_findings(ctx, CODE)
     if ctx.kind == "lock":
-        for span, message, data in findings_on_lock(ctx, CODE):
-            yield ctx.report(span, message, data=data)
         return
-    yield from _from_lock_echo(ctx)
-    locked = locked_keys(ctx)
-    for cov in coverage(ctx):
-        if cov.dep.key in locked and not cov.dep.is_build:
-            continue  # the lock file's exact answer is reported instead
-        if cov.only_binary or cov.no_binary:
-            continue  # KB204 says what happens instead
+    for cov in unlocked_coverage(ctx):
         failing = cov.with_status(Status.NO_PYTHON)
         if not failing or cov.with_status(Status.PREDATES):
             continue
@@ -91,8 +84,3 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             fixes=alternative_fixes(cov),
             data={"package": dep.key, "pythons": pythons},
         )
-
-
-def _from_lock_echo(ctx: LintContext) -> Iterator[Finding]:
-    for span, message, data in echoes_on_pyproject(ctx, CODE):
-        yield ctx.report(span, message, data=data)

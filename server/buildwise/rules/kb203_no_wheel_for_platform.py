@@ -29,16 +29,16 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from buildwise.coverage import Status
-from buildwise.lockreport import echoes_on_pyproject, findings_on_lock, locked_keys
+from buildwise.lockreport import lock_findings
 from buildwise.model import Finding, Severity
 from buildwise.wheelcheck import (
     alternative_fixes,
-    coverage,
     ecosystem_for,
     floor_fix,
     needs_text,
     platforms_of,
     pythons_of,
+    unlocked_coverage,
 )
 
 if TYPE_CHECKING:
@@ -52,17 +52,10 @@ FIX = "unsafe"
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
+    yield from lock_findings(ctx, CODE)
     if ctx.kind == "lock":
-        for span, message, data in findings_on_lock(ctx, CODE):
-            yield ctx.report(span, message, data=data)
         return
-    yield from _from_lock_echo(ctx)
-    locked = locked_keys(ctx)
-    for cov in coverage(ctx):
-        if cov.dep.key in locked and not cov.dep.is_build:
-            continue  # the lock file's exact answer is reported instead
-        if cov.only_binary or cov.no_binary:
-            continue  # KB204 says what happens instead
+    for cov in unlocked_coverage(ctx):
         # Pythons KB201/KB202 already report have a worse problem than the platform.
         worse = {v.python for v in cov.with_status(Status.PREDATES, Status.NO_PYTHON)}
         failing = [v for v in cov.with_status(Status.NO_PLATFORM) if v.python not in worse]
@@ -97,8 +90,3 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         yield ctx.report(
             dep.name_span, message, fixes=fixes, data={"package": dep.key, "platforms": platforms}
         )
-
-
-def _from_lock_echo(ctx: LintContext) -> Iterator[Finding]:
-    for span, message, data in echoes_on_pyproject(ctx, CODE):
-        yield ctx.report(span, message, data=data)
