@@ -16,7 +16,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import {
-  editorText, goToLine, hoverText, openFile, openSetting, runCommand, text, TIMEOUT, waitForProblems,
+  editorText, frameText, goToLine, hoverText, openFile, openSetting, runCommand, text, TIMEOUT, waitForProblems,
 } from "./workbench.mjs";
 
 const CLIENT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -191,6 +191,32 @@ async function run(page, baseUrl) {
     await log.waitFor({ timeout: TIMEOUT });
     await screenshot(page, "5-output");
     return text(await log.innerText()).split("\n").filter((l) => l.includes("server:"));
+  });
+
+  await step("show the knowledge entry of the dependency under the cursor", async () => {
+    await openFile(page, "requirements.txt");
+    await goToLine(page, 2);
+    await runCommand(page, "buildwise: Show Knowledge Entry");
+    const tab = page.locator(".tab", { hasText: "knowledge-numpy" }).first();
+    await tab.waitFor({ timeout: TIMEOUT });
+    const body = await frameText(page, "Wheels for your Pythons");
+    await screenshot(page, "6a-knowledge-entry");
+    return body.split("\n").slice(0, 6);
+  });
+
+  await step("explain a pip build failure (selected log text)", async () => {
+    await openFile(page, "build.log");
+    await page.locator(".editor-group-container.active .monaco-editor").first().click();
+    await page.keyboard.press("Control+A");
+    await runCommand(page, "buildwise: Explain pip Build Failure");
+    const tab = page.locator(".tab", { hasText: "pip-build-failure-explained" }).first();
+    await tab.waitFor({ timeout: TIMEOUT });
+    const body = await frameText(page, "pg_config");
+    if (!body.includes("libpq-dev")) {
+      throw new Error(`the explanation does not name libpq-dev: ${body.slice(0, 400)}`);
+    }
+    await screenshot(page, "6b-explained");
+    return body.split("\n").slice(0, 6);
   });
 
   await step("a changed setting reaches the server: ignore KB201", async () => {

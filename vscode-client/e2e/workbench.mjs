@@ -80,3 +80,22 @@ export async function goToLine(page, line) {
   await page.keyboard.type(String(line));
   await page.keyboard.press("Enter");
 }
+
+/** Wait until some frame (a Markdown preview renders in nested webview iframes) shows `needle`. */
+export async function frameText(page, needle) {
+  const deadline = Date.now() + TIMEOUT;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      try {
+        const body = text(await frame.locator("body").innerText({ timeout: 500 }));
+        if (body.includes(needle)) {
+          return body;
+        }
+      } catch {
+        // detached or not yet loaded: try the next one
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no frame showed ${JSON.stringify(needle)}`);
+}
