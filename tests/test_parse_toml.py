@@ -138,7 +138,7 @@ def test_fast_array_scan_matches_the_tree() -> None:
         '["a", "b"]',
         "['a',  # comment with \"quotes\" and ] brackets\n  'b' ,\n]",
         '[\n    "x>=1",  # why\n    """multi\nline""",\n    "esc\\"aped",\n    1, true,\n]',
-        '[ ]',
+        "[ ]",
         '["café", "ü"]',
         "[\r\n  'crlf',\r\n]",
     ]

@@ -165,33 +165,61 @@ def _bounds(spec: SpecifierSet) -> tuple[Version | None, bool]:
     return upper, inclusive
 
 
-def admits_range(spec: SpecifierSet, low: Version | None, high: Version | None) -> bool:
-    """Does ``spec`` admit some version in [low, high] (None = unbounded)? Checked on candidate
-    versions: the bounds and every version the specifier names, plus a patch above each."""
-    if not spec:
-        return True
-    candidates: set[Version] = set()
-    for bound in (low, high):
-        if bound is not None:
-            candidates.add(bound)
+_FAR_FUTURE = Version("99999")
+
+
+_NAMED: dict[str, tuple[Version, ...]] = {}
+_CONTAINS: dict[tuple[str, Version], bool] = {}
+
+
+def _named_versions(spec: SpecifierSet, key: str) -> tuple[Version, ...]:
+    """Every version a specifier names, a patch above each and the next release: where the edges
+    of what it admits are. Parsed once per distinct specifier text (hashing a SpecifierSet costs
+    more than parsing it, so the caches are keyed by text)."""
+    found = _NAMED.get(key)
+    if found is not None:
+        return found
+    out: set[Version] = set()
     for clause in spec:
-        text = clause.version.rstrip(".*")
         try:
-            v = Version(text)
+            v = Version(clause.version.rstrip(".*"))
         except InvalidVersion:
             continue
-        candidates.add(v)
         release = v.release
-        candidates.add(Version(".".join(str(p) for p in (*release, 1))))  # 1.2 -> 1.2.1
-        candidates.add(Version(".".join(str(p) for p in (*release[:-1], release[-1] + 1))))
+        out.add(v)
+        out.add(Version(".".join(str(p) for p in (*release, 1))))  # 1.2 -> 1.2.1
+        out.add(Version(".".join(str(p) for p in (*release[:-1], release[-1] + 1))))
+    if len(_NAMED) > 50_000:
+        _NAMED.clear()
+    found = _NAMED[key] = tuple(sorted(out))
+    return found
+
+
+def admits_range(
+    spec: SpecifierSet, low: Version | None, high: Version | None, key: str | None = None
+) -> bool:
+    """Does ``spec`` admit some version in [low, high] (None = unbounded)? Checked on candidate
+    versions: the bounds and every version the specifier names, plus a patch above each.
+    ``key``: the specifier's text, when the caller has it (saves formatting it)."""
+    if not spec:
+        return True
+    key = key if key is not None else str(spec)
+    candidates = [b for b in (low, high) if b is not None]
+    candidates += _named_versions(spec, key)
     if high is None:
-        candidates.add(Version("99999"))
+        candidates.append(_FAR_FUTURE)
     for cand in candidates:
         if low is not None and cand < low:
             continue
         if high is not None and cand > high:
             continue
-        if spec.contains(cand, prereleases=True):
+        cache_key = (key, cand)
+        admitted = _CONTAINS.get(cache_key)
+        if admitted is None:
+            if len(_CONTAINS) > 200_000:
+                _CONTAINS.clear()
+            admitted = _CONTAINS[cache_key] = spec.contains(cand, prereleases=True)
+        if admitted:
             return True
     return False
 
@@ -222,13 +250,16 @@ def _python_range(w: WheelInfo, python: str) -> tuple[Version | None, Version | 
     return first, last
 
 
-def verdict(pkg: PackageInfo, spec: SpecifierSet, python: str, platform: str) -> Verdict:
+def verdict(
+    pkg: PackageInfo, spec: SpecifierSet, python: str, platform: str, key: str | None = None
+) -> Verdict:
+    key = key if key is not None else str(spec)
     w = pkg.wheels
     if w is None:
         return Verdict(Status.UNKNOWN, python, platform)
     if not w.published:
         return Verdict(Status.SDIST_ONLY, python, platform)
-    if w.pure is not None and admits_range(spec, w.pure.first, w.pure.last):
+    if w.pure is not None and admits_range(spec, w.pure.first, w.pure.last, key):
         # A py3-none-any wheel is there for every target: pip installs it when nothing fits better.
         return Verdict(Status.WHEEL, python, platform, w.pure.first)
     if w.platforms.get(platform) is False:  # never any wheel for this platform, whatever the Python
@@ -240,7 +271,7 @@ def verdict(pkg: PackageInfo, spec: SpecifierSet, python: str, platform: str) ->
     if rng is None:
         return Verdict(Status.UNKNOWN, python, platform)
     first, last = rng
-    if not admits_range(spec, first, last):
+    if not admits_range(spec, first, last, key):
         upper, _ = _bounds(spec)
         if (
             upper is not None
@@ -249,7 +280,7 @@ def verdict(pkg: PackageInfo, spec: SpecifierSet, python: str, platform: str) ->
             and not spec.contains(first, prereleases=True)
         ):
             return Verdict(Status.PREDATES, python, platform, first)
-        if admits_range(spec, None, None):
+        if admits_range(spec, None, None, key):
             return Verdict(Status.NO_PYTHON, python, platform, first)
         return Verdict(Status.UNKNOWN, python, platform)
     plat = w.platforms.get(platform)
@@ -259,7 +290,7 @@ def verdict(pkg: PackageInfo, spec: SpecifierSet, python: str, platform: str) ->
         return Verdict(Status.NO_PLATFORM, python, platform, None)
     assert isinstance(plat, Version)
     low = max(plat, first) if first is not None else plat
-    if not admits_range(spec, low, last):
+    if not admits_range(spec, low, last, key):
         return Verdict(Status.NO_PLATFORM, python, platform, low)
     return Verdict(Status.WHEEL, python, platform, first)
 

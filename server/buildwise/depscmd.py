@@ -7,16 +7,12 @@ import argparse
 import json
 import shlex
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from buildwise.knowledge import ECOSYSTEMS, KnowledgeBase
-from buildwise.sysdeps import (
-    INSTALL_COMMANDS,
-    SourceBuild,
-    source_builds,
-    tree_identifiers,
-    with_python_headers,
-)
+from buildwise.knowledge.model import ECOSYSTEM_ALIASES, ECOSYSTEMS
+
+if TYPE_CHECKING:
+    from buildwise.sysdeps import SourceBuild
 
 
 def add_parser(sub: Any) -> None:
@@ -45,7 +41,7 @@ def detect_distro(os_release: Path = Path("/etc/os-release")) -> str:
         key, _, value = line.partition("=")
         values[key.strip()] = value.strip().strip("\"'")
     for candidate in [values.get("ID", ""), *values.get("ID_LIKE", "").split()]:
-        eco = KnowledgeBase.ecosystem_for(candidate)
+        eco = ECOSYSTEM_ALIASES.get(candidate.lower(), candidate.lower())
         if eco in ECOSYSTEMS:
             return eco
     return "debian"
@@ -53,6 +49,7 @@ def detect_distro(os_release: Path = Path("/etc/os-release")) -> str:
 
 def collect(workspace: Any, root: Path, include_all: bool) -> list[SourceBuild]:
     from buildwise.files import discover, is_lock_file
+    from buildwise.sysdeps import SourceBuild, source_builds, tree_identifiers
 
     builds: list[SourceBuild] = []
     seen: set[str] = set()
@@ -90,7 +87,8 @@ def run(args: argparse.Namespace, out: Any) -> int:
     from buildwise.cli import UsageError
     from buildwise.config import PLATFORMS, Config, parse_python_list
     from buildwise.engine import Workspace
-    from buildwise.knowledge import load_knowledge
+    from buildwise.knowledge import KnowledgeBase, load_knowledge
+    from buildwise.sysdeps import INSTALL_COMMANDS, with_python_headers
 
     root = Path(args.path)
     if not root.exists():

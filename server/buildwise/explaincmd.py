@@ -13,10 +13,8 @@ import zlib
 from typing import Any, BinaryIO
 
 from buildwise.cli import UsageError
-from buildwise.explain import CAUSE_KINDS, explain_lines
-from buildwise.explain.environment import normalize_platform, normalize_python, resolve_ecosystem
-from buildwise.explain.reader import LineReader, NotALog
-from buildwise.knowledge import ECOSYSTEMS
+from buildwise.explain.model import CAUSE_KINDS
+from buildwise.knowledge.model import ECOSYSTEMS
 
 
 def add_parser(sub: Any) -> None:
@@ -50,6 +48,10 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, out: Any) -> int:
+    from buildwise.explain import explain_lines
+    from buildwise.explain.environment import normalize_platform, normalize_python, resolve_ecosystem
+    from buildwise.explain.reader import LineReader, NotALog
+
     if args.python and normalize_python(args.python) is None:
         raise UsageError(f"--python {args.python!r} is not a Python version such as 3.12")
     if args.distro and resolve_ecosystem(args.distro) is None:

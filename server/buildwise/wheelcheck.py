@@ -6,7 +6,7 @@ Computed once per document (cached on the lint context) so five rules do not rep
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from packaging.utils import canonicalize_name
 
@@ -125,11 +125,12 @@ def coverage(ctx: LintContext) -> list[DependencyCoverage]:
         elif pkg is not None:
             # Verdicts depend only on these; the knowledge base never changes in a running process,
             # so an edit elsewhere in the file re-uses them.
-            key = (pkg.key, str(spec), marker, targets.pythons, targets.platforms)
+            spec_key = dep.parsed.specifier_text
+            key = (pkg.key, spec_key, marker, targets.pythons, targets.platforms)
             found = ctx.kb.verdicts.get(key)
             if found is None:
                 found = ctx.kb.verdicts[key] = [
-                    verdict(pkg, spec, python, platform)
+                    _verdict(ctx.kb, pkg, spec, spec_key, python, platform)
                     for python in targets.pythons
                     for platform in targets.platforms
                     if marker_applies(marker, python, platform)
@@ -138,6 +139,17 @@ def coverage(ctx: LintContext) -> list[DependencyCoverage]:
         out.append(cov)
     ctx.cache["coverage"] = out
     return out
+
+
+def _verdict(
+    kb: KnowledgeBase, pkg: PackageInfo, spec: Any, spec_key: str, python: str, platform: str
+) -> Verdict:
+    """One target's verdict, cached on the knowledge base (projects share targets and pins)."""
+    key = (pkg.key, spec_key, python, platform)
+    found = kb.verdicts.get(key)
+    if found is None:
+        found = kb.verdicts[key] = verdict(pkg, spec, python, platform, spec_key)
+    return found
 
 
 def unlocked_coverage(ctx: LintContext) -> list[DependencyCoverage]:

@@ -11,4 +11,4 @@ import pytest
 def _this_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("buildwise.explain.diagnose.this_python", lambda: "3.11")
     monkeypatch.setattr("buildwise.explain.diagnose.this_platform", lambda: "linux-x86_64")
-    monkeypatch.setattr("buildwise.explain.this_ecosystem", lambda: "debian")
+    monkeypatch.setattr("buildwise.explain.api.this_ecosystem", lambda: "debian")

@@ -15,8 +15,6 @@ import json
 import os
 import tempfile
 import threading
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -144,6 +142,9 @@ class IndexClient:
         return result
 
     def _fetch(self, key: str) -> ProjectFiles | None:
+        import urllib.error  # only online mode pays for the HTTP stack
+        import urllib.request
+
         cached = self._read_cache(key)
         if self.offline:
             return ProjectFiles(key, parse_project_json(cached["body"]), "cache") if cached else None

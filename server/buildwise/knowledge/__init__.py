@@ -73,6 +73,8 @@ class KnowledgeBase:
         #: (package, specifier, python, platform) -> coverage verdict. The knowledge base never
         #: changes under a running process, so an answer stays right; edits re-use them.
         self.verdicts: dict[tuple[Any, ...], Any] = {}
+        #: system_packages() answers; callers only read them.
+        self._system_cache: dict[tuple[Any, ...], SystemPackages] = {}
 
     @classmethod
     def load(cls, root: Path | None = None, *, use_cache: bool = True) -> KnowledgeBase:
@@ -148,6 +150,10 @@ class KnowledgeBase:
         ``with_python_headers`` forces the choice.
         """
         ecosystem = self.ecosystem_for(ecosystem)
+        cache_key = (tuple(identifiers), ecosystem, with_python_headers)
+        cached = self._system_cache.get(cache_key)
+        if cached is not None:
+            return cached
         result = SystemPackages(ecosystem)
         wanted = list(identifiers)
         if with_python_headers is None:
@@ -157,6 +163,7 @@ class KnowledgeBase:
         for ident in wanted:
             info = self.identifier(ident)
             result.add(ident, info.names(ecosystem) if info else None)
+        self._system_cache[cache_key] = result
         return result
 
     def package_system_packages(self, pkg: PackageInfo, ecosystem: str) -> SystemPackages:

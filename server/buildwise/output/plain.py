@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from buildwise.model import Finding, Severity
 
 
+@functools.lru_cache(maxsize=16384)
 def relpath(path: str) -> str:
     try:
         rel = os.path.relpath(path)
