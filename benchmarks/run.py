@@ -128,7 +128,7 @@ def lsp(corpus: Path, edits: int) -> dict[str, dict[str, float]]:
                 "first_diagnostics_ms": round(data.get("first_diagnostics_ms", float("nan")), 2),
                 "per_edit_p50_ms": round(edits_stats.get("p50", float("nan")), 2),
                 "per_edit_p99_ms": round(edits_stats.get("p99", float("nan")), 2),
-                "peak_rss_mib": round(data.get("peak_rss_kb", float("nan")) / 1024, 1),
+                "peak_rss_mib": round(data.get("memory", {}).get("peak_rss_kb", float("nan")) / 1024, 1),
             }
     return out
 
