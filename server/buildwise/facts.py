@@ -88,7 +88,7 @@ class Dependency:
 
 def _array_locator(array: ArrayInfo, index: int) -> Callable[[], tuple[Span, Span | None]]:
     def locate() -> tuple[Span, Span | None]:
-        element = array.elements[index]
+        element = array.element(index)
         return element.span, element.value_span
 
     return locate

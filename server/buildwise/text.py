@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from buildwise.model import Position, Span
@@ -43,8 +44,7 @@ class LineIndex:
         self._lines: list[str] | None = None
         self._starts: list[int] | None = None
 
-    def offset(self, line: int, column: int) -> int:
-        """Code-point offset of a position in ``text``."""
+    def _line_starts(self) -> list[int]:
         if self._starts is None:
             starts = [0]
             total = 0
@@ -52,9 +52,20 @@ class LineIndex:
                 total += len(text_line) + 1
                 starts.append(total)
             self._starts = starts
-        if line >= len(self._starts):
+        return self._starts
+
+    def offset(self, line: int, column: int) -> int:
+        """Code-point offset of a position in ``text``."""
+        starts = self._line_starts()
+        if line >= len(starts):
             return len(self.text)
-        return self._starts[line] + column
+        return starts[line] + column
+
+    def position_of(self, offset: int) -> Position:
+        """The position of a code-point offset in ``text``."""
+        starts = self._line_starts()
+        line = bisect.bisect_right(starts, offset) - 1
+        return Position(line, offset - starts[line])
 
     @property
     def lines(self) -> list[str]:

@@ -89,7 +89,7 @@ class KnowledgeBase:
         found = self._packages.get(name)  # callers mostly pass normalized names already
         if found is not None:
             return found
-        key = normalize_name(name)
+        key = name if name.islower() and "_" not in name and "." not in name else normalize_name(name)
         found = self._packages.get(key)
         if found is None:
             raw = self._packages_raw.get(key)

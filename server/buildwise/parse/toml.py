@@ -86,6 +86,9 @@ class ArrayInfo:
         self.span = indexer.span(node)
         self.multiline = node.start_point[0] != node.end_point[0]
         self._elements: list[ArrayElement] | None = None
+        self._raw: list[tuple[int, int, str, str | None]] | None = None
+        self._raw_tried = False
+        self._one: dict[int, ArrayElement] = {}
         self.close_bracket = self.span.end
         self.trailing_comma = False
         self.element_indent: str | None = None
@@ -101,9 +104,29 @@ class ArrayInfo:
             self._elements = self._indexer.array_elements(self._node, self)
         return self._elements
 
+    def element(self, index: int) -> ArrayElement:
+        """One element, placed without placing the others (for a finding on a long list)."""
+        if not self._raw_tried:
+            self._raw_tried = True
+            self._raw = self._indexer.scan_array_raw(self)
+        if self._raw is None:
+            return self.elements[index]
+        found = self._one.get(index)
+        if found is None:
+            begin, end, kind, literal = self._raw[index]
+            idx = self._indexer.index
+            span = Span(idx.position_of(begin), idx.position_of(end))
+            value_span = self._indexer._inner_span(span) if kind == "string" else None
+            found = self._one[index] = ArrayElement(index, span, value_span, kind, None, literal)
+        return found
+
     def layout(self) -> ArrayInfo:
         """Make sure close_bracket, trailing_comma, element_indent and last_item_end are set."""
-        _ = self.elements
+        if not self._raw_tried:
+            self._raw_tried = True
+            self._raw = self._indexer.scan_array_raw(self)
+        if self._raw is None:
+            _ = self.elements
         return self
 
 
@@ -278,59 +301,55 @@ class _Indexer:
         return self._tree_elements(node, info)
 
     def _scan_array(self, info: ArrayInfo) -> list[ArrayElement] | None:
+        info._raw_tried = True
+        info._raw = raw = self.scan_array_raw(info)
+        if raw is None:
+            return None
+        return [info.element(i) for i in range(len(raw))]
+
+    def scan_array_raw(self, info: ArrayInfo) -> list[tuple[int, int, str, str | None]] | None:
+        """(start, end, kind, literal) code-point offsets of a flat array's elements, in one
+        regular-expression pass; positions are made only for elements someone asks about. Also
+        fills the array's layout (closing bracket, trailing comma, indentation). None when the
+        array holds inline tables or arrays (the tree handles those)."""
         text = self.doc.text
-        start = self.index.offset(info.span.start.line, info.span.start.column)
+        index = self.index
+        start = index.offset(info.span.start.line, info.span.start.column)
         if text[start : start + 1] != "[":
             return None
-        line, col = info.span.start.line, info.span.start.column + 1
-        pos = start + 1
-        elements: list[ArrayElement] = []
-        indent: str | None = None
+        raw: list[tuple[int, int, str, str | None]] = []
         trailing = False
-        last_end: Position | None = None
-        while True:
-            m = _ARRAY_TOKEN.match(text, pos)
-            if m is None:
-                return None
+        last_end = -1
+        close = -1
+        for m in _ARRAY_TOKEN.finditer(text, start + 1):
             kind = m.lastgroup
-            token = m.group()
-            begin = (line, col)
-            newlines = token.count("\n")
-            if newlines:
-                line += newlines
-                col = len(token) - token.rfind("\n") - 1
-            else:
-                col += len(token)
-            pos = m.end()
             if kind == "ws":
                 continue
             if kind == "close":
-                info.close_bracket = Position(*begin)
+                close = m.start()
                 break
             if kind == "open" or kind is None:
                 return None  # nested array or inline table: let the tree do it
             if kind == "comma":
                 trailing = True
                 continue
-            end = Position(line, col)
-            last_end = end
+            last_end = m.end()
             if kind == "comment":
                 continue
             trailing = False
-            if indent is None and begin[0] != info.span.start.line:
-                row = self.index.line(begin[0])
-                indent = row[: len(row) - len(row.lstrip())]
-            span = Span(Position(*begin), end)
-            if kind == "string":
-                elements.append(
-                    ArrayElement(len(elements), span, self._inner_span(span), "string", None, token)
-                )
-            else:
-                elements.append(ArrayElement(len(elements), span, None, "bare", None, None))
+            raw.append((m.start(), m.end(), kind, m.group() if kind == "string" else None))
+        if close < 0:
+            return None
+        info.close_bracket = index.position_of(close)
         info.trailing_comma = trailing
-        info.element_indent = indent
-        info.last_item_end = last_end
-        return elements
+        info.last_item_end = index.position_of(last_end) if last_end >= 0 else None
+        for begin, _end, _kind, _literal in raw:
+            position = index.position_of(begin)
+            if position.line != info.span.start.line:
+                row = index.line(position.line)
+                info.element_indent = row[: len(row) - len(row.lstrip())]
+                break
+        return raw
 
     def _tree_elements(self, node: Node, info: ArrayInfo) -> list[ArrayElement]:
         elements: list[ArrayElement] = []
