@@ -132,7 +132,7 @@ def test_apply_edits_rejects_overlap() -> None:
 
 def test_fast_array_scan_matches_the_tree() -> None:
     """The regex scanner of flat arrays must place every element exactly where tree-sitter does."""
-    from buildwise.parse.toml import _Indexer
+    from buildwise.parse.toml_index import _Indexer
 
     arrays = [
         '["a", "b"]',
