@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
-from buildwise.model import Edit, Finding, Fix, Position, Severity, Span
+from buildwise.model import Edit, Finding, Position, Severity, Span
 from buildwise.rules import rule
 
 SEVERITY = {
@@ -48,33 +47,12 @@ def from_client_position(pos: types.Position, lines: Sequence[str], codec: Posit
     return Position(server.line, server.character)
 
 
-def fix_to_data(fix: Fix) -> dict[str, Any]:
-    return {
-        "title": fix.title,
-        "safe": fix.safe,
-        "edits": [
-            {
-                "path": e.path,
-                "range": [e.span.start.line, e.span.start.column, e.span.end.line, e.span.end.column],
-                "text": e.new_text,
-            }
-            for e in fix.edits
-        ],
-    }
-
-
-def fix_from_data(data: dict[str, Any]) -> Fix:
-    edits = tuple(
-        Edit(e["path"], Span.of(*e["range"]), e["text"])
-        for e in data.get("edits", [])
-        if len(e.get("range", [])) == 4
-    )
-    return Fix(str(data.get("title", "Fix")), edits, bool(data.get("safe", True)))
-
-
 def to_diagnostic(
-    finding: Finding, lines: Sequence[str], codec: PositionCodec, version: int | None
+    finding: Finding, lines: Sequence[str], codec: PositionCodec, version: int | None, index: int = 0
 ) -> types.Diagnostic:
+    """``data`` names the finding (document version and index in what the server published);
+    the code-action handler takes its fixes from the server's copy, so a diagnostic does not carry
+    a README section's worth of text to the client and back on every keystroke."""
     r = rule(finding.code)
     return types.Diagnostic(
         range=to_client_range(finding.span, lines, codec),
@@ -86,7 +64,8 @@ def to_diagnostic(
         data={
             "name": finding.name,
             "version": version,
-            "fixes": [fix_to_data(f) for f in finding.fixes],
+            "index": index,
+            "fixes": [f.title for f in finding.fixes],
             "facts": json.loads(json.dumps(finding.data, default=str)),
         },
     )

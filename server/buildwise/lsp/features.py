@@ -14,7 +14,7 @@ from buildwise.lsp import convert
 # At run time too: pygls resolves command handlers' annotations (features.py is imported by
 # server.create_server, after server.py itself, so there is no import cycle).
 from buildwise.lsp.server import BuildwiseServer
-from buildwise.model import Edit, Position, Span
+from buildwise.model import Edit, Fix, Position, Span
 
 WATCH_GLOBS = (
     "**/pyproject.toml",
@@ -72,6 +72,9 @@ def register(server: BuildwiseServer) -> None:
                 )
             )
         kb = ls.kb  # load the knowledge base now, not on the first keystroke
+        from buildwise.rules import all_rules
+
+        all_rules()  # and import every rule module, so the first didOpen only lints
         ls.log(
             f"buildwise {__version__}: knowledge base with {len(kb.package_keys())} packages and "
             f"{len(kb.identifier_ids())} identifiers; settings: {ls.settings_summary()}",
@@ -243,8 +246,7 @@ def _code_actions(ls: BuildwiseServer, params: types.CodeActionParams) -> list[t
         data = diagnostic.data
         if data.get("version") is not None and data.get("version") != document.version:
             continue  # stale: the client will ask again for the fresh diagnostic
-        for n, raw_fix in enumerate(data.get("fixes", [])):
-            fix = convert.fix_from_data(raw_fix)
+        for n, fix in enumerate(_fixes_for(ls, uri, diagnostic)):
             documents = {e.path: _document_lines(ls, e.path) for e in fix.edits}
             actions.append(
                 types.CodeAction(
@@ -266,6 +268,20 @@ def _code_actions(ls: BuildwiseServer, params: types.CodeActionParams) -> list[t
                 )
             )
     return actions
+
+
+def _fixes_for(ls: BuildwiseServer, uri: str, diagnostic: types.Diagnostic) -> tuple[Fix, ...]:
+    """The fixes of the finding a diagnostic shows, from what the server published for that
+    document version (a stale diagnostic gets none; the client asks again after the next push)."""
+    data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
+    published = ls.published.get(uri)
+    index = data.get("index")
+    if published is None or published[0] != data.get("version") or not isinstance(index, int):
+        return ()
+    findings = published[1]
+    if not 0 <= index < len(findings) or findings[index].code != diagnostic.code:
+        return ()
+    return findings[index].fixes
 
 
 def _document_lines(ls: BuildwiseServer, path: str) -> tuple[list[str], int | None]:

@@ -45,6 +45,8 @@ class BuildwiseServer(LanguageServer):
         self._pending: set[str] = set()
         self._tasks: set[asyncio.Future[None]] = set()
         self._fetching: set[str] = set()
+        #: uri -> (version, findings) as last published: code actions take the fixes from here.
+        self.published: dict[str, tuple[int | None, list[Finding]]] = {}
         self._contexts: dict[str, tuple[int | None, LintContext]] = {}
 
     # -- engine -----------------------------------------------------------------------------
@@ -139,7 +141,10 @@ class BuildwiseServer(LanguageServer):
             findings = []
         lines = document.source.split("\n")
         codec = self.workspace.position_codec
-        diagnostics = [convert.to_diagnostic(f, lines, codec, document.version) for f in findings]
+        diagnostics = [
+            convert.to_diagnostic(f, lines, codec, document.version, n) for n, f in enumerate(findings)
+        ]
+        self.published[uri] = (document.version, findings)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=document.version)
         )
