@@ -3,6 +3,7 @@ counts in its negotiated encoding (UTF-16 by default); pygls' position codec con
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -12,7 +13,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from buildwise.model import Edit, Finding, Position, Severity, Span
-from buildwise.rules import rule
+from buildwise.rules import Rule, rule
 
 SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -47,6 +48,13 @@ def from_client_position(pos: types.Position, lines: Sequence[str], codec: Posit
     return Position(server.line, server.character)
 
 
+@functools.lru_cache(maxsize=64)
+def _doc_href(r: Rule) -> str:
+    """The rule's page on this machine when installed with the package, else the project's copy."""
+    local = r.local_doc
+    return uri_for(local) if local else r.url
+
+
 def to_diagnostic(
     finding: Finding, lines: Sequence[str], codec: PositionCodec, version: int | None, index: int = 0
 ) -> types.Diagnostic:
@@ -59,7 +67,7 @@ def to_diagnostic(
         message=finding.message,
         severity=SEVERITY[finding.severity],
         code=finding.code,
-        code_description=types.CodeDescription(href=r.url) if r is not None else None,
+        code_description=types.CodeDescription(href=_doc_href(r)) if r is not None else None,
         source=SOURCE,
         data={
             "name": finding.name,

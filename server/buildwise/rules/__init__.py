@@ -12,6 +12,7 @@ import inspect
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +64,16 @@ class Rule:
     @property
     def url(self) -> str:
         return DOCS_URL.format(code=self.code)
+
+    @property
+    def local_doc(self) -> str | None:
+        """This rule's page shipped with the package (or in a source checkout), if present."""
+        here = Path(__file__).resolve().parent.parent
+        for candidate in (here / "_docs" / "rules", here.parent.parent / "docs" / "rules"):
+            page = candidate / f"{self.code}.md"
+            if page.is_file():
+                return str(page)
+        return None
 
 
 def _load(module: ModuleType) -> Rule:
