@@ -128,7 +128,3 @@ def remove_array_element(doc: TomlDocument, array: ArrayInfo, index: int) -> lis
     if index > 0:  # last of several: drop from the previous element's end
         return [Edit(doc.path, Span(elements[index - 1].span.end, element.span.end), "")]
     return [Edit(doc.path, element.span, "")]
-
-
-def replace(doc_path: str, span: Span, text: str) -> Edit:
-    return Edit(doc_path, span, text)

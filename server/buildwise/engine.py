@@ -1,4 +1,4 @@
-"""``lint()``: the one entry point the CLI and the language server share.
+"""``Workspace.lint_file()``: the one entry point the CLI and the language server share.
 
 parse (done by the workspace, cached) -> facts (per document) -> rules (each isolated: an exception
 in one is reported through ``on_rule_error`` and the others still run) -> suppressions -> findings.
@@ -322,8 +322,3 @@ class Workspace:
                     if not include.unresolved and os.path.isfile(target):
                         queue.append(Path(target))
         return findings, checked
-
-
-def lint(path: str, workspace: Workspace) -> list[Finding]:
-    """Findings for one file (pyproject.toml or a requirements file), as both faces see them."""
-    return workspace.lint_file(path)

@@ -149,8 +149,3 @@ def install_lines(kb: KnowledgeBase, ids: list[str]) -> list[tuple[str, str, lis
         command = INSTALL_COMMANDS[eco].format(" ".join(packages.names)) if packages.names else ""
         lines.append((label, command, notes))
     return lines
-
-
-def identifier_label(kb: KnowledgeBase, ident: str) -> str:
-    info = kb.identifier(ident)
-    return ident.split("/")[-1] if info is None else ident.rsplit("/", 1)[-1]
