@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from buildwise.docsgen import BEGIN, expected_files
 from buildwise.rules import all_rules
+from buildwise.rules.docsgen import BEGIN, expected_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,7 +16,7 @@ def test_generated_docs_are_current() -> None:
         for p, text in expected_files(ROOT).items()
         if not p.exists() or p.read_text(encoding="utf-8") != text
     ]
-    assert not stale, f"run `python -m buildwise.docsgen`: stale {stale}"
+    assert not stale, f"run `python -m buildwise.rules.docsgen`: stale {stale}"
     assert BEGIN in (ROOT / "README.md").read_text(encoding="utf-8")
 
 

@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-from buildwise.checkcmd import overrides_from_args
 from buildwise.cli import build_parser, main
+from buildwise.cli.check import overrides_from_args
 from buildwise.engine import Workspace
-from buildwise.fixer import compute_fixes
+from buildwise.fixes.apply import compute_fixes
 from buildwise.model import Finding
 
 CASES = Path(__file__).parent / "cases"

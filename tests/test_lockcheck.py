@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from buildwise.lockcheck import has_wheel_for, misses, reachable, target_tags
+from buildwise.analysis.lockcheck import has_wheel_for, misses, reachable, target_tags
 from buildwise.parse.locks import LockedPackage, parse_lock
 
 CASES = Path(__file__).parent / "cases"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from buildwise.edits import add_to_array, apply_edits, remove_array_element
+from buildwise.fixes.edits import add_to_array, apply_edits, remove_array_element
 from buildwise.model import Position, Span
 from buildwise.parse.toml import parse_toml
 from buildwise.parse.toml_recovery import split_chunks

@@ -160,7 +160,7 @@ def test_fix_diff_and_unsafe(tmp_path: Path) -> None:
 
 
 def test_fix_refuses_a_file_changed_meanwhile(tmp_path: Path) -> None:
-    from buildwise.fixer import ChangedOnDisk, write_atomically
+    from buildwise.fixes.apply import ChangedOnDisk, write_atomically
 
     path = tmp_path / "pyproject.toml"
     path.write_text("new content\n")

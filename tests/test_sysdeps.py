@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from buildwise.checkcmd import overrides_from_args
 from buildwise.cli import build_parser
-from buildwise.depscmd import detect_distro
-from buildwise.edits import apply_edits
+from buildwise.cli.check import overrides_from_args
+from buildwise.cli.deps import detect_distro
 from buildwise.engine import Workspace
+from buildwise.fixes.edits import apply_edits
 from tests.conftest import write_tree
 
 PY = (

@@ -8,92 +8,30 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from buildwise.config import Config
-from buildwise.facts import Dependency, pyproject_dependencies, requirements_dependencies
-from buildwise.files import FileReader, discover, is_lock_file, is_pyproject
-from buildwise.index import IndexClient, resolve_index_url
+from buildwise.analysis.context import LintContext
+from buildwise.analysis.index import IndexClient, resolve_index_url
 from buildwise.knowledge import KnowledgeBase
 from buildwise.knowledge.loader import cache_dir
-from buildwise.model import Finding, Fix, Severity, Span
-from buildwise.parse.locks import LockFile, parse_lock
+from buildwise.model import Finding, Severity
+from buildwise.parse.locks import parse_lock
 from buildwise.project import (
     IncludeGraph,
     Project,
-    PyprojectDocument,
-    RequirementsDocument,
     load_requirements_document,
 )
-from buildwise.repodocs import RepoDocs
-from buildwise.rules import Rule, all_rules
-from buildwise.sourcetree import SourceTree
+from buildwise.project.config import Config
+from buildwise.project.facts import pyproject_dependencies, requirements_dependencies
+from buildwise.project.files import FileReader, discover, is_lock_file, is_pyproject
+from buildwise.project.repodocs import RepoDocs
+from buildwise.project.sourcetree import SourceTree
+from buildwise.rules import all_rules
 
 RuleErrorHandler = Callable[[str, str, BaseException], None]
 
 _SUPPRESS_RE = re.compile(r"#\s*kb-lint:\s*ignore(?P<file>-file)?\b(?:\[(?P<codes>[^\]]*)\])?", re.I)
-
-
-@dataclass
-class LintContext:
-    """What a rule sees: the document, its dependencies, the project and the knowledge base."""
-
-    kb: KnowledgeBase
-    project: Project
-    path: str
-    kind: str  # "pyproject" | "requirements"
-    pyproject: PyprojectDocument | None = None
-    requirements: RequirementsDocument | None = None
-    lock: LockFile | None = None
-    #: Index answers already in memory (opt-in online mode); rules never wait for the network.
-    index: IndexClient | None = None
-    dependencies: list[Dependency] = field(default_factory=list)
-    #: Facts several rules share, computed by the first one that needs them.
-    cache: dict[str, Any] = field(default_factory=dict)
-    _rule: Rule | None = None
-    _found: list[Finding] = field(default_factory=list)
-
-    @property
-    def config(self) -> Config:
-        return self.project.config
-
-    @property
-    def lines(self) -> list[str]:
-        if self.pyproject is not None:
-            return self.pyproject.toml.index.lines
-        if self.requirements is not None:
-            return self.requirements.parsed.lines
-        if self.lock is not None:
-            return self.lock.doc.index.lines
-        return []
-
-    def report(
-        self,
-        span: Span,
-        message: str,
-        *,
-        fixes: Iterable[Fix] = (),
-        severity: Severity | None = None,
-        data: dict[str, Any] | None = None,
-        path: str | None = None,
-    ) -> Finding:
-        assert self._rule is not None
-        rule = self._rule
-        finding = Finding(
-            code=rule.code,
-            name=rule.name,
-            severity=severity or rule.severity,
-            message=message,
-            path=path or self.path,
-            span=span,
-            fixes=tuple(fixes),
-            data=data or {},
-        )
-        self._found.append(finding)
-        return finding
 
 
 def _suppressions(lines: list[str]) -> tuple[dict[int, set[str] | None], set[str] | None, bool]:

@@ -11,7 +11,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from buildwise.edits import apply_edits
+from buildwise.fixes.edits import apply_edits
 from buildwise.model import Edit, Position, Span
 
 PYPROJECT = """[build-system]

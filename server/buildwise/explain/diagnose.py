@@ -2,7 +2,7 @@
 real cause is that pip should never have built it (no wheel for this Python or platform, pip too old).
 
 Wheel questions are answered with the same coverage logic the linter's KB201-KB205 use
-(:func:`buildwise.coverage.verdict`), so ``kb-lint check`` and ``kb-lint explain`` agree.
+(:func:`buildwise.analysis.coverage.verdict`), so ``kb-lint check`` and ``kb-lint explain`` agree.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from buildwise.coverage import Status, verdict
+from buildwise.analysis.coverage import Status, verdict
 from buildwise.explain.environment import this_platform, this_python
 from buildwise.explain.scan import Candidate, ScanResult
 from buildwise.knowledge import PLATFORMS, KnowledgeBase, PackageInfo

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from buildwise.explain.model import Explanation
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # model.Explanation.to_text()/to_markdown() call in here; types only, no cycle
+    from buildwise.explain.model import Explanation
 
 
 def _where(e: Explanation) -> str:

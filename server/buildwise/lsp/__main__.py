@@ -1,5 +1,5 @@
 """``python -m buildwise.lsp``: start the language server on stdio."""
 
-from buildwise.lsp.server import serve
+from buildwise.lsp.app import serve
 
 serve()

@@ -11,8 +11,7 @@ from lsprotocol import types
 from buildwise import __version__
 from buildwise.lsp import convert
 
-# At run time too: pygls resolves command handlers' annotations (features.py is imported by
-# server.create_server, after server.py itself, so there is no import cycle).
+# At run time too: pygls resolves command handlers' annotations.
 from buildwise.lsp.server import BuildwiseServer
 from buildwise.model import Edit, Fix, Position, Span
 
@@ -150,8 +149,8 @@ def register(server: BuildwiseServer) -> None:
     @server.command("buildwise.showKnowledge")
     def show_knowledge(ls: BuildwiseServer, *args: Any) -> dict[str, Any]:
         """[{"name": "psycopg2"}] -> {"markdown": what the knowledge base knows}."""
-        from buildwise.config import DEFAULT_PLATFORMS
-        from buildwise.hover import package_markdown
+        from buildwise.lsp.hover import package_markdown
+        from buildwise.project.config import DEFAULT_PLATFORMS
 
         name = _argument(list(args), "name")
         pkg = ls.kb.package(name) if name else None
@@ -214,7 +213,7 @@ def register(server: BuildwiseServer) -> None:
 
 
 def _hover(ls: BuildwiseServer, ctx: Any, pos: Position) -> tuple[Span, str] | None:
-    from buildwise.hover import hover
+    from buildwise.lsp.hover import hover
 
     return hover(ctx, pos, ls.distro)
 

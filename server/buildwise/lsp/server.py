@@ -17,13 +17,14 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from buildwise import __version__
-from buildwise.config import Config
-from buildwise.engine import LintContext, Workspace, apply_suppressions, run_rules
-from buildwise.files import FileReader, is_lock_file, is_pyproject, is_requirements_file
+from buildwise.analysis.context import LintContext
+from buildwise.engine import Workspace, apply_suppressions, run_rules
 from buildwise.knowledge import KnowledgeBase, load_knowledge
 from buildwise.lsp import convert
 from buildwise.lsp.settings import settings_to_config
 from buildwise.model import Finding
+from buildwise.project.config import Config
+from buildwise.project.files import FileReader, is_lock_file, is_pyproject, is_requirements_file
 
 log = logging.getLogger("buildwise.lsp")
 
@@ -217,18 +218,4 @@ class BuildwiseServer(LanguageServer):
             self.schedule(uri)
 
 
-def create_server() -> BuildwiseServer:
-    server = BuildwiseServer()
-    from buildwise.lsp import features
-
-    features.register(server)
-    return server
-
-
-def serve(log_level: str = "info") -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("buildwise").setLevel(log_level.upper())
-    create_server().start_io()
-
-
-__all__ = ["BuildwiseServer", "create_server", "is_lock_file", "serve"]
+__all__ = ["BuildwiseServer", "is_lock_file"]

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from buildwise.config import PLATFORMS, Config, parse_python_list
 from buildwise.model import Severity
+from buildwise.project.config import PLATFORMS, Config, parse_python_list
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 

@@ -10,7 +10,8 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from buildwise.model import Span
-from buildwise.parse.toml import TomlDocument, parse_toml
+from buildwise.parse.toml import parse_toml
+from buildwise.parse.toml_document import TomlDocument
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 from tree_sitter import Node
 
 from buildwise.model import Position, Span
-from buildwise.parse.toml import (
+from buildwise.parse.toml_document import (
     _KEY_TYPES,
     ArrayElement,
     ArrayInfo,

@@ -11,9 +11,9 @@ import tomli
 from tree_sitter import Parser
 
 from buildwise.model import Position, Span
-from buildwise.parse.toml import Key, TomlDocument, TomlError, slice_text
+from buildwise.parse.text import LineIndex
+from buildwise.parse.toml_document import Key, TomlDocument, TomlError, slice_text
 from buildwise.parse.toml_index import _Indexer
-from buildwise.text import LineIndex
 
 _HEADER_RE = re.compile(r"^[ \t]*\[\[?[ \t]*[A-Za-z0-9_\-\"'. \t]+\]\]?[ \t]*(#.*)?$")
 

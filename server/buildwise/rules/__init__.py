@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from buildwise.model import Severity
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
     from buildwise.model import Finding
 
 #: Rule modules, in code order. Adding a rule = adding its module here.
@@ -114,31 +113,7 @@ def rule_markdown(r: Rule) -> str:
     )
 
 
-def rule_doc_command(code: str | None, fmt: str, out: Any) -> int:
-    """``kb-lint rule [CODE]``."""
-    if code is None:
-        rules = all_rules()
-        if fmt == "json":
-            json.dump([_rule_json(r) for r in rules], out, indent=2)
-            out.write("\n")
-        else:
-            for r in rules:
-                out.write(f"{r.code}  {r.name:<32} {r.summary}\n")
-        return 0
-    found = rule(code)
-    if found is None:
-        from buildwise.cli import UsageError
-
-        raise UsageError(f"unknown rule {code!r}; `kb-lint rule` lists them")
-    if fmt == "json":
-        json.dump(_rule_json(found), out, indent=2)
-        out.write("\n")
-    else:
-        out.write(rule_markdown(found))
-    return 0
-
-
-def _rule_json(r: Rule) -> dict[str, Any]:
+def rule_json(r: Rule) -> dict[str, Any]:
     return {
         "code": r.code,
         "name": r.name,

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from buildwise.model import Finding, Severity
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
 
 CODE = "KB002"
 NAME = "invalid-requirement"
@@ -88,7 +88,7 @@ def _non_strings(ctx: LintContext) -> Iterator[Finding]:
 
 
 def _requires_python(ctx: LintContext) -> Iterator[Finding]:
-    from buildwise.facts import requires_python
+    from buildwise.project.facts import requires_python
 
     assert ctx.pyproject is not None
     doc = ctx.pyproject.toml

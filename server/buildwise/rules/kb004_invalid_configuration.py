@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from buildwise.model import Finding, Severity, Span
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
 
 CODE = "KB004"
 NAME = "invalid-configuration"

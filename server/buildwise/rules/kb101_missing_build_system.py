@@ -40,12 +40,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from buildwise.backends import propose_build_system
-from buildwise.edits import insert_before_first_table
+from buildwise.fixes.edits import insert_before_first_table
 from buildwise.model import Finding, Fix, Severity, Span
+from buildwise.project.backends import propose_build_system
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
 
 CODE = "KB101"
 NAME = "missing-build-system"

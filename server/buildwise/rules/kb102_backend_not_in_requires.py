@@ -34,14 +34,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from buildwise.backends import backend_distribution
-from buildwise.edits import add_to_array
-from buildwise.facts import build_system
+from buildwise.fixes.edits import add_to_array
 from buildwise.knowledge import normalize_name
 from buildwise.model import Finding, Fix, Severity
+from buildwise.project.backends import backend_distribution
+from buildwise.project.facts import build_system
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
 
 CODE = "KB102"
 NAME = "backend-not-in-requires"

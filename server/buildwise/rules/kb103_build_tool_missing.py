@@ -44,14 +44,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from buildwise.backends import tool_requirements
-from buildwise.edits import add_to_array
+from buildwise.fixes.edits import add_to_array
 from buildwise.knowledge import normalize_name
 from buildwise.model import Finding, Fix, Severity
-from buildwise.sourcetree import Evidence
+from buildwise.project.backends import tool_requirements
+from buildwise.project.sourcetree import Evidence
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
 
 CODE = "KB103"
 NAME = "build-tool-missing"

@@ -37,13 +37,13 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.version import Version
 
-from buildwise.edits import remove_array_element
-from buildwise.facts import requires_python
+from buildwise.fixes.edits import remove_array_element
 from buildwise.model import Edit, Finding, Fix, Severity
+from buildwise.project.facts import requires_python
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
-    from buildwise.facts import Dependency
+    from buildwise.analysis.context import LintContext
+    from buildwise.project.facts import Dependency
 
 CODE = "KB104"
 NAME = "obsolete-build-requirement"

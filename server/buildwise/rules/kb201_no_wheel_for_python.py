@@ -34,10 +34,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from buildwise.coverage import Status
-from buildwise.lockreport import lock_findings
-from buildwise.model import Finding, Severity
-from buildwise.wheelcheck import (
+from buildwise.analysis.coverage import Status
+from buildwise.analysis.lockreport import lock_findings
+from buildwise.analysis.wheelcheck import (
     alternative_fixes,
     ecosystem_for,
     needs_text,
@@ -45,9 +44,10 @@ from buildwise.wheelcheck import (
     pythons_of,
     unlocked_coverage,
 )
+from buildwise.model import Finding, Severity
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
 
 CODE = "KB201"
 NAME = "no-wheel-for-python"

@@ -29,12 +29,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from buildwise.coverage import Status
+from buildwise.analysis.coverage import Status
+from buildwise.analysis.wheelcheck import alternative_fixes, coverage, floor_fix, pythons_of
 from buildwise.model import Finding, Severity
-from buildwise.wheelcheck import alternative_fixes, coverage, floor_fix, pythons_of
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
 
 CODE = "KB202"
 NAME = "version-predates-python"

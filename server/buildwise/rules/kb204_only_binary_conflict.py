@@ -30,12 +30,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from buildwise.coverage import Status
+from buildwise.analysis.coverage import Status
+from buildwise.analysis.wheelcheck import coverage, ecosystem_for, needs_text, targets_text
 from buildwise.model import Finding, Severity
-from buildwise.wheelcheck import coverage, ecosystem_for, needs_text, targets_text
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
 
 CODE = "KB204"
 NAME = "only-binary-conflict"

@@ -27,13 +27,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from buildwise.coverage import Status
-from buildwise.lockreport import lock_findings
+from buildwise.analysis.coverage import Status
+from buildwise.analysis.lockreport import lock_findings
+from buildwise.analysis.wheelcheck import alternative_fixes, ecosystem_for, needs_text, unlocked_coverage
 from buildwise.model import Finding, Severity
-from buildwise.wheelcheck import alternative_fixes, ecosystem_for, needs_text, unlocked_coverage
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
 
 CODE = "KB205"
 NAME = "sdist-only-native"

@@ -35,13 +35,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from buildwise.analysis.sysdeps import (
+    ECOSYSTEM_LABELS,
+    SourceBuild,
+    all_names,
+    source_builds,
+    tree_identifiers,
+)
+from buildwise.fixes.os_deps import bindep_fix, external_fix, readme_fix
 from buildwise.knowledge import PYTHON_HEADERS_ID
 from buildwise.model import Finding, Fix, Severity, Span
-from buildwise.sysdeps import ECOSYSTEM_LABELS, SourceBuild, all_names, source_builds, tree_identifiers
-from buildwise.sysfixes import bindep_fix, external_fix, readme_fix
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
 
 CODE = "KB301"
 NAME = "undocumented-os-dependency"
@@ -120,7 +126,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         fixes = list(shared)
         if build.dep is not None:
-            from buildwise.wheelcheck import alternative_fixes, coverage
+            from buildwise.analysis.wheelcheck import alternative_fixes, coverage
 
             cov = next((c for c in coverage(ctx) if c.dep is build.dep), None)
             if cov is not None:

@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from buildwise.external import (
+from buildwise.analysis.external import (
     GROUP_KEYS,
     LEGACY_KEYS,
     LIST_KEYS,
@@ -46,7 +46,7 @@ from buildwise.external import (
 from buildwise.model import Finding, Severity
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
 
 CODE = "KB302"
 NAME = "invalid-external-dependency"

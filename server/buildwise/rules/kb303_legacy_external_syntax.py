@@ -28,11 +28,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from buildwise.external import LEGACY_KEYS, entries, external_keys, legacy_rewrite
+from buildwise.analysis.external import LEGACY_KEYS, entries, external_keys, legacy_rewrite
 from buildwise.model import Edit, Finding, Fix, Severity
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
 
 CODE = "KB303"
 NAME = "legacy-external-syntax"

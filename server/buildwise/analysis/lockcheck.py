@@ -16,7 +16,7 @@ from packaging.markers import InvalidMarker, Marker
 from packaging.tags import Tag, compatible_tags, cpython_tags, mac_platforms
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 
-from buildwise.coverage import marker_environment
+from buildwise.analysis.coverage import marker_environment
 from buildwise.parse.locks import Edge, LockedPackage, LockFile
 
 GLIBC_MAX_MINOR = 39
@@ -80,7 +80,7 @@ def has_wheel_for(pkg: LockedPackage, python: str, platform: str) -> bool:
 
 def has_wheel_for_python(pkg: LockedPackage, python: str) -> bool:
     """Some wheel accepts this Python on some known platform (tells KB201 from KB203)."""
-    from buildwise.config import PLATFORMS
+    from buildwise.project.config import PLATFORMS
 
     return any(has_wheel_for(pkg, python, platform) for platform in PLATFORMS)
 

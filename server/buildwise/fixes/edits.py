@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from buildwise.model import Edit, Position, Span
-from buildwise.parse.toml import ArrayInfo, TomlDocument
+from buildwise.parse.toml_document import ArrayInfo, TomlDocument
 
 
 def toml_string(value: str, quote: str = '"') -> str:

@@ -12,10 +12,11 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from buildwise.edits import apply_edits
-from buildwise.engine import Workspace
+from buildwise.fixes.edits import apply_edits
 from buildwise.model import Finding, Fix
+from buildwise.project.files import FileReader
 
 MAX_ROUNDS = 25
 
@@ -28,6 +29,16 @@ class FixResult:
     remaining: list[Finding] = field(default_factory=list)
 
 
+class Linter(Protocol):
+    """What fixing needs from the engine's ``Workspace``: lint, read through overlays, forget."""
+
+    reader: FileReader
+
+    def lint_paths(self, paths: list[Path]) -> tuple[list[Finding], list[str]]: ...
+
+    def invalidate(self) -> None: ...
+
+
 def _choose(f: Finding, unsafe: bool) -> Fix | None:
     for fix in f.fixes:
         if fix.safe or unsafe:
@@ -35,7 +46,7 @@ def _choose(f: Finding, unsafe: bool) -> Fix | None:
     return None
 
 
-def compute_fixes(workspace: Workspace, paths: list[Path], *, unsafe: bool = False) -> FixResult:
+def compute_fixes(workspace: Linter, paths: list[Path], *, unsafe: bool = False) -> FixResult:
     """Fix in memory (editor-style overlays); nothing is written."""
     result = FixResult()
     originals: dict[str, str] = {}

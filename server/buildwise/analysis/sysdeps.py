@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from buildwise.coverage import Status
-from buildwise.facts import Dependency
+from buildwise.analysis.coverage import Status
 from buildwise.knowledge import PYTHON_HEADERS_ID, KnowledgeBase
-from buildwise.sourcetree import SourceTree
+from buildwise.project.facts import Dependency
+from buildwise.project.sourcetree import SourceTree
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
 
 #: Display order and labels for the README section and `kb-lint deps`.
 ECOSYSTEM_LABELS = {
@@ -89,7 +89,7 @@ def tree_identifiers(tree: SourceTree) -> tuple[list[str], str] | None:
 
 def source_builds(ctx: LintContext) -> list[SourceBuild]:
     """Dependencies of this document built from source on some target, with what they need."""
-    from buildwise.wheelcheck import coverage, platforms_of, pythons_of
+    from buildwise.analysis.wheelcheck import coverage, platforms_of, pythons_of
 
     out: list[SourceBuild] = []
     for cov in coverage(ctx):

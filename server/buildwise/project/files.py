@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from buildwise.sourcetree import SKIP_DIRS, is_virtualenv
-from buildwise.text import MAX_FILE_BYTES, decode
+from buildwise.parse.text import MAX_FILE_BYTES, decode
+from buildwise.project.sourcetree import SKIP_DIRS, is_virtualenv
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Iterator[Path]
     A path given explicitly is always yielded (even when its name does not match a pattern), so
     ``kb-lint check deps/prod.txt`` works.
     """
-    from buildwise.config import _path_matches
+    from buildwise.project.config import _path_matches
 
     seen: set[str] = set()
     for start in paths:

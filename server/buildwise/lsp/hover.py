@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from buildwise.facts import Dependency
 from buildwise.model import Position, Span
+from buildwise.project.facts import Dependency
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
     from buildwise.knowledge import KnowledgeBase, PackageInfo
 
 

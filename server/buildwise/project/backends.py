@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from buildwise.sourcetree import SourceTree
+from buildwise.project.sourcetree import SourceTree
 
 #: build-backend module (before any ":object" suffix) -> distribution that provides it.
 BACKEND_DISTRIBUTIONS = {

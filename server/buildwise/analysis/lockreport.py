@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from buildwise.lockcheck import LockMiss, misses
+from buildwise.analysis.lockcheck import LockMiss, misses
 from buildwise.model import Span
 from buildwise.parse.locks import LockFile
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
     from buildwise.model import Finding
 
 #: miss kind -> rule code
@@ -62,7 +62,7 @@ def lock_problems(ctx: LintContext, lock: LockFile) -> list[LockProblem]:
 
 
 def describe(ctx: LintContext, problem: LockProblem) -> str:
-    from buildwise.wheelcheck import ecosystem_for, needs_text
+    from buildwise.analysis.wheelcheck import ecosystem_for, needs_text
 
     pkg = problem.package
     chain = " -> ".join(problem.chain)
@@ -95,8 +95,8 @@ def echoes_on_pyproject(ctx: LintContext, code: str) -> Iterator[tuple[Span, str
     lock = ctx.project.lock
     if lock is None or ctx.kind != "pyproject":
         return
-    from buildwise.coverage import Status
-    from buildwise.wheelcheck import coverage
+    from buildwise.analysis.coverage import Status
+    from buildwise.analysis.wheelcheck import coverage
 
     name = lock.path.replace("\\", "/").rsplit("/", 1)[-1]
     # uv.lock knows the graph: direct = required by the project itself. pylock.toml has no graph:
@@ -113,11 +113,6 @@ def echoes_on_pyproject(ctx: LintContext, code: str) -> Iterator[tuple[Span, str
         if problem is None:
             continue
         yield dep.name_span, f"{name}: {describe(ctx, problem)}", {"package": dep.key, "lock": name}
-
-
-def locked_keys(ctx: LintContext) -> set[str]:
-    lock = ctx.project.lock if ctx.kind == "pyproject" else None
-    return {p.key for p in lock.packages} if lock is not None else set()
 
 
 def lock_findings(ctx: LintContext, code: str) -> Iterator[Finding]:

@@ -11,7 +11,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from buildwise.model import Position, Span
 from buildwise.parse.requirement import ParsedRequirement, parse_requirement
 from buildwise.parse.requirements import RequirementLine
-from buildwise.parse.toml import ArrayInfo, TomlDocument
+from buildwise.parse.toml_document import ArrayInfo, TomlDocument
 
 
 class Dependency:

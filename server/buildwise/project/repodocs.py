@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from buildwise.files import FileReader
+from buildwise.project.files import FileReader
 
 MAX_FILES = 200
 READ_LIMIT = 256 * 1024

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from buildwise.cli.errors import UsageError
 from buildwise.knowledge import (
     ECOSYSTEMS,
     PLATFORMS,
@@ -16,10 +17,6 @@ from buildwise.knowledge import (
     normalize_name,
 )
 from buildwise.knowledge.loader import default_root
-
-
-class UsageError(Exception):
-    """A user mistake: printed as one line, exit code 2."""
 
 
 def add_parser(sub: Any) -> None:

@@ -10,14 +10,21 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.utils import canonicalize_name
 
-from buildwise.coverage import PLATFORM_ECOSYSTEM, Status, Verdict, marker_applies, raise_floor, verdict
-from buildwise.facts import Dependency
-from buildwise.index.analysis import index_verdict
+from buildwise.analysis.coverage import (
+    PLATFORM_ECOSYSTEM,
+    Status,
+    Verdict,
+    marker_applies,
+    raise_floor,
+    verdict,
+)
+from buildwise.analysis.index_coverage import index_verdict
 from buildwise.knowledge import KnowledgeBase, PackageInfo
 from buildwise.model import Edit, Fix
+from buildwise.project.facts import Dependency
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
 
 _LANGUAGE_NAMES = {
     "c": "a C compiler",
@@ -152,12 +159,15 @@ def _verdict(
     return found
 
 
+def locked_keys(ctx: LintContext) -> set[str]:
+    lock = ctx.project.lock if ctx.kind == "pyproject" else None
+    return {p.key for p in lock.packages} if lock is not None else set()
+
+
 def unlocked_coverage(ctx: LintContext) -> list[DependencyCoverage]:
     """Coverage of the dependencies the knowledge-base rules speak for: not answered exactly by
     the project's lock file (that is reported from the lock), and not under --only-binary /
     --no-binary (KB204 says what happens there instead)."""
-    from buildwise.lockreport import locked_keys
-
     locked = locked_keys(ctx)
     return [
         c
@@ -198,7 +208,7 @@ def needs_text(kb: KnowledgeBase, pkg: PackageInfo | None, ecosystem: str) -> st
 
 def targets_text(verdicts: list[Verdict]) -> str:
     """Which targets lack a wheel, short: 'CPython 3.13, 3.14; windows-arm64 (CPython 3.10)'."""
-    from buildwise.coverage import Status
+    from buildwise.analysis.coverage import Status
 
     if any(v.status == Status.SDIST_ONLY for v in verdicts):
         return "any target (it publishes no wheels at all)"

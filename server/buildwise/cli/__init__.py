@@ -12,10 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from buildwise import __version__
-
-
-class UsageError(Exception):
-    """A mistake in how kb-lint was called: one line on stderr, exit code 2."""
+from buildwise.cli.errors import UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -30,17 +27,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kb-lint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    from buildwise import checkcmd, depscmd, explaincmd, kbcmd
+    from buildwise.cli import check, deps, explain, kb, rule, serve
 
-    checkcmd.add_parser(sub)
-    kbcmd.add_parser(sub)
-    explaincmd.add_parser(sub)
-    depscmd.add_parser(sub)
-    serve = sub.add_parser("serve", help="start the language server on stdio")
-    serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
-    rule = sub.add_parser("rule", help="print a rule's documentation")
-    rule.add_argument("code", nargs="?", help="rule code, e.g. KB201 (omit to list all rules)")
-    rule.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_parser(sub)
+    kb.add_parser(sub)
+    explain.add_parser(sub)
+    deps.add_parser(sub)
+    serve.add_parser(sub)
+    rule.add_parser(sub)
     return parser
 
 
@@ -62,12 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # an internal error: say so in one line, never a traceback
-        from buildwise.kbcmd import UsageError as KbUsageError
         from buildwise.knowledge import KnowledgeError
 
-        if isinstance(exc, (KbUsageError,)):
-            print(f"kb-lint: error: {exc}", file=sys.stderr)
-            return 2
         if isinstance(exc, KnowledgeError):
             print(f"kb-lint: knowledge base error: {exc}", file=sys.stderr)
             return 2
@@ -85,33 +75,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def dispatch(args: argparse.Namespace, out: Any) -> int:
-    if args.command == "check":
-        from buildwise import checkcmd
+    from buildwise.cli import check, deps, explain, kb, rule, serve
 
-        return checkcmd.run(args, out)
-    if args.command == "deps":
-        from buildwise import depscmd
-
-        return depscmd.run(args, out)
-    if args.command == "deps":
-        from buildwise import depscmd
-
-        return depscmd.run(args, out)
-    if args.command == "kb":
-        from buildwise import kbcmd
-
-        return kbcmd.run(args, out)
-    if args.command == "explain":
-        from buildwise import explaincmd
-
-        return explaincmd.run(args, out)
-    if args.command == "serve":
-        from buildwise.lsp.server import serve
-
-        serve(log_level=args.log_level)
-        return 0
-    if args.command == "rule":
-        from buildwise.rules import rule_doc_command
-
-        return rule_doc_command(args.code, args.format, out)
-    raise UsageError(f"unknown command {args.command!r}")
+    commands = {
+        "check": check.run,
+        "deps": deps.run,
+        "kb": kb.run,
+        "explain": explain.run,
+        "serve": serve.run,
+        "rule": rule.run,
+    }
+    run = commands.get(args.command)
+    if run is None:
+        raise UsageError(f"unknown command {args.command!r}")
+    return run(args, out)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from packaging.markers import InvalidMarker, Marker
 
 from buildwise.knowledge import KnowledgeBase
-from buildwise.parse.toml import ArrayElement, KeyInfo, TomlDocument
+from buildwise.parse.toml_document import ArrayElement, KeyInfo, TomlDocument
 
 LIST_KEYS = ("build-requires", "host-requires", "dependencies")
 GROUP_KEYS = (

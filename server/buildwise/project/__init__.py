@@ -9,15 +9,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from buildwise.config import DEFAULT_PLATFORMS, Config, ConfigProblem, parse_config
-from buildwise.facts import BuildSystem, build_system, requires_python
-from buildwise.files import FileReader, ReadResult
 from buildwise.model import Span
 from buildwise.parse.locks import LockFile, parse_lock
 from buildwise.parse.requirements import Include, RequirementsFile, parse_requirements
-from buildwise.parse.toml import TomlDocument, parse_toml
-from buildwise.repodocs import RepoDocs, scan_docs
-from buildwise.sourcetree import SourceTree, scan_source_tree
+from buildwise.parse.toml import parse_toml
+from buildwise.parse.toml_document import TomlDocument
+from buildwise.project.config import DEFAULT_PLATFORMS, Config, ConfigProblem, parse_config
+from buildwise.project.facts import BuildSystem, build_system, requires_python
+from buildwise.project.files import FileReader, ReadResult
+from buildwise.project.repodocs import RepoDocs, scan_docs
+from buildwise.project.sourcetree import SourceTree, scan_source_tree
 
 MAX_INCLUDE_DEPTH = 50
 

@@ -8,13 +8,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from buildwise.edits import add_to_array, toml_string
+from buildwise.analysis.sysdeps import BINDEP_PROFILES, install_lines, with_python_headers
+from buildwise.fixes.edits import add_to_array, toml_string
 from buildwise.knowledge import PYTHON_HEADERS_ID, KnowledgeBase
 from buildwise.model import Edit, Fix, Position, Span
-from buildwise.sysdeps import BINDEP_PROFILES, install_lines, with_python_headers
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
 
 _MD_START = re.compile(
     r"<!-- buildwise:system-dependencies ids=\"(?P<ids>[^\"]*)\"(?: for=\"(?P<names>[^\"]*)\")? -->"

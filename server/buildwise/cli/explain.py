@@ -12,7 +12,7 @@ import sys
 import zlib
 from typing import Any, BinaryIO
 
-from buildwise.cli import UsageError
+from buildwise.cli.errors import UsageError
 from buildwise.explain.model import CAUSE_KINDS
 from buildwise.knowledge.model import ECOSYSTEMS
 

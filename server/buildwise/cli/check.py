@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from buildwise.config import PLATFORMS, Config, parse_python_list
 from buildwise.model import Finding, Severity
 from buildwise.output import FORMATS, writer
 from buildwise.output.plain import relpath
+from buildwise.project.config import PLATFORMS, Config, parse_python_list
 
 
 class CheckUsageError(Exception):
@@ -73,7 +73,7 @@ def _split(values: list[str] | str | None) -> tuple[str, ...] | None:
 
 
 def overrides_from_args(args: argparse.Namespace) -> Config:
-    from buildwise.cli import UsageError
+    from buildwise.cli.errors import UsageError
 
     changes: dict[str, Any] = {}
     select = _split(args.select)
@@ -110,7 +110,7 @@ def overrides_from_args(args: argparse.Namespace) -> Config:
 
 def _outputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
     """(format, file or None for stdout) for each report to write."""
-    from buildwise.cli import UsageError
+    from buildwise.cli.errors import UsageError
 
     if not args.output:
         return [(args.format, None)]
@@ -131,7 +131,7 @@ def _outputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
 
 
 def run(args: argparse.Namespace, out: Any) -> int:
-    from buildwise.cli import UsageError
+    from buildwise.cli.errors import UsageError
     from buildwise.engine import Workspace
     from buildwise.knowledge import KnowledgeBase
 
@@ -181,7 +181,7 @@ def _apply_fixes(workspace: Any, paths: list[Path], args: argparse.Namespace, ou
     code to stop with (--diff), or None to go on and report what is left."""
     import difflib
 
-    from buildwise.fixer import ChangedOnDisk, compute_fixes, write_atomically
+    from buildwise.fixes.apply import ChangedOnDisk, compute_fixes, write_atomically
 
     result = compute_fixes(workspace, paths, unsafe=args.unsafe_fixes)
     workspace.reader.overlays.clear()

@@ -15,9 +15,9 @@ from packaging.utils import (
 )
 from packaging.version import Version
 
-from buildwise.coverage import Status, Verdict
-from buildwise.index import ProjectFiles
-from buildwise.lockcheck import target_tags
+from buildwise.analysis.coverage import Status, Verdict
+from buildwise.analysis.index import ProjectFiles
+from buildwise.analysis.lockcheck import target_tags
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def index_verdict(files: ProjectFiles, spec: SpecifierSet, python: str, platform
     later = [r for r in candidates if r.version > chosen.version and _wheel_ok(r, python, platform)]
     if later:
         return Verdict(Status.PREDATES, python, platform, later[0].version)
-    from buildwise.config import PLATFORMS
+    from buildwise.project.config import PLATFORMS
 
     if any(_wheel_ok(chosen, python, p) for p in PLATFORMS):
         return Verdict(Status.NO_PLATFORM, python, platform)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from buildwise.knowledge.model import ECOSYSTEM_ALIASES, ECOSYSTEMS
 
 if TYPE_CHECKING:
-    from buildwise.sysdeps import SourceBuild
+    from buildwise.analysis.sysdeps import SourceBuild
 
 
 def add_parser(sub: Any) -> None:
@@ -48,8 +48,8 @@ def detect_distro(os_release: Path = Path("/etc/os-release")) -> str:
 
 
 def collect(workspace: Any, root: Path, include_all: bool) -> list[SourceBuild]:
-    from buildwise.files import discover, is_lock_file
-    from buildwise.sysdeps import SourceBuild, source_builds, tree_identifiers
+    from buildwise.analysis.sysdeps import SourceBuild, source_builds, tree_identifiers
+    from buildwise.project.files import discover, is_lock_file
 
     builds: list[SourceBuild] = []
     seen: set[str] = set()
@@ -83,12 +83,12 @@ def collect(workspace: Any, root: Path, include_all: bool) -> list[SourceBuild]:
 
 
 def run(args: argparse.Namespace, out: Any) -> int:
-    from buildwise.checkcmd import _split
-    from buildwise.cli import UsageError
-    from buildwise.config import PLATFORMS, Config, parse_python_list
+    from buildwise.analysis.sysdeps import INSTALL_COMMANDS, with_python_headers
+    from buildwise.cli.check import _split
+    from buildwise.cli.errors import UsageError
     from buildwise.engine import Workspace
     from buildwise.knowledge import KnowledgeBase, load_knowledge
-    from buildwise.sysdeps import INSTALL_COMMANDS, with_python_headers
+    from buildwise.project.config import PLATFORMS, Config, parse_python_list
 
     root = Path(args.path)
     if not root.exists():
