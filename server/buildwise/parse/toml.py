@@ -26,12 +26,19 @@ def _parser() -> Parser:
 
 def parse_toml(text: str, path: str = "pyproject.toml") -> TomlDocument:
     """Parse ``text``; never raises. Syntax errors land in ``errors`` with their positions."""
+    from buildwise.parse.toml_depth import nesting_overflow
+
     index = LineIndex(text)
     doc = TomlDocument(path=path, text=text, data={}, errors=[], index=index)
     parser = _parser()
-    try:
-        doc.data = tomli.loads(text)
-    except tomli.TOMLDecodeError:
+    # Too deep for tomli and the tree walk (both recurse): only the tables within the limit count.
+    broken = nesting_overflow(text) is not None
+    if not broken:
+        try:
+            doc.data = tomli.loads(text)
+        except tomli.TOMLDecodeError:
+            broken = True
+    if broken:
         from buildwise.parse.toml_recovery import parse_broken  # only for broken files
 
         parse_broken(doc, parser)

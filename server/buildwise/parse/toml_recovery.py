@@ -13,6 +13,7 @@ from tree_sitter import Parser
 from buildwise.model import Position, Span
 from buildwise.parse.text import LineIndex
 from buildwise.parse.toml_document import Key, TomlDocument, TomlError, slice_text
+from buildwise.parse.toml_depth import MAX_NESTING, nesting_overflow
 from buildwise.parse.toml_index import _Indexer
 
 _HEADER_RE = re.compile(r"^[ \t]*\[\[?[ \t]*[A-Za-z0-9_\-\"'. \t]+\]\]?[ \t]*(#.*)?$")
@@ -73,6 +74,16 @@ def _set_path(target: dict[str, Any], path: Key, value: Any) -> None:
 def parse_broken(doc: TomlDocument, parser: Parser) -> None:
     counters: dict[Key, int] = {}
     for start, chunk in split_chunks(doc.text):
+        overflow = nesting_overflow(chunk)
+        if overflow is not None:  # neither tomli nor the tree walk may see it: both recurse
+            line = start + chunk.count("\n", 0, overflow)
+            column = overflow - (chunk.rfind("\n", 0, overflow) + 1)
+            message = (
+                f"nesting deeper than {MAX_NESTING} levels (arrays, inline tables, dotted keys); "
+                "this table is not read"
+            )
+            doc.errors.append(TomlError(_error_span(doc.index, line, column), message))
+            continue
         tree = parser.parse(chunk.encode("utf-8"))
         indexer = _Indexer(doc, start, counters)
         try:
