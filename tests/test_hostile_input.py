@@ -70,3 +70,44 @@ def test_deep_nesting_through_the_cli_checks_every_other_project(tmp_path: Path,
     assert all(f["line"] >= 1 for f in findings)
     if name == "pyproject.toml":  # the intact project after them was still checked
         assert any(f["code"] == "KB101" and "zz-intact" in f["file"] for f in findings)
+
+
+# -- requirements files are split into lines exactly as pip splits them ---------------------------
+
+#: Every character ``str.splitlines()`` (pip's splitter) breaks on, besides LF and CRLF.
+PIP_BREAKS = ["\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+def test_the_break_list_is_exactly_what_str_splitlines_knows() -> None:
+    from buildwise.parse.requirements import has_other_breaks
+
+    breakers = {chr(c) for c in range(0x3000) if len(f"a{chr(c)}b".splitlines()) == 2} - {"\n"}
+    assert breakers == set(PIP_BREAKS)
+    assert all(has_other_breaks(f"a{c}b") for c in breakers)
+    assert not has_other_breaks("a\r\nb\n")
+
+
+@pytest.mark.parametrize("brk", PIP_BREAKS, ids=[f"U+{ord(c):04X}" for c in PIP_BREAKS])
+def test_every_pip_line_break_splits_statements(brk: str) -> None:
+    from buildwise.parse.requirements import parse_requirements
+
+    text = f"requests==2.32.3{brk}numpy>=1.26\n# note{brk}lxml\n-c constraints.txt{brk}-r base.txt\n"
+    parsed = parse_requirements(text, f"break-{ord(brk)}.txt")
+    pip_statements = [
+        line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    ]
+    assert [r.text for r in parsed.requirements] == ["requests==2.32.3", "numpy>=1.26", "lxml"]
+    assert [(i.kind, i.target) for i in parsed.includes] == [("-c", "constraints.txt"), ("-r", "base.txt")]
+    assert len(parsed.requirements) + len(parsed.includes) == len(pip_statements)
+    numpy = parsed.requirements[1]
+    assert numpy.span.start.line == 0 and numpy.span.start.column == len("requests==2.32.3") + 1
+    assert text.split("\n")[0][numpy.span.start.column :].startswith("numpy")
+
+
+def test_a_package_hidden_behind_a_form_feed_is_checked_by_the_cli(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"requirements.txt": "requests==2.32.3\x0cnot a requirement!\u2028pkg==1\n"})
+    result = run("check", "--format", "json", "--select", "KB002", str(tmp_path))
+    findings = json.loads(result.stdout)
+    assert [(f["code"], f["line"]) for f in findings] == [("KB002", 1)]
+    assert "'not a requirement!'" in findings[0]["message"]
+    assert 18 <= findings[0]["column"] <= 18 + len("not a requirement!")  # inside the second pip line

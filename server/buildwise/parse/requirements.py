@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,15 +148,42 @@ class RequirementsFile:
         return out
 
 
+#: Line breaks for ``str.splitlines()`` (which pip uses to split a requirements file) besides
+#: ``\n``: a lone CR, VT, FF, FS, GS, RS, NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR.
+_OTHER_BREAKS_RE = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def has_other_breaks(text: str) -> bool:
+    """Whether pip sees more lines in ``text`` than its ``\n``-separated lines."""
+    return _OTHER_BREAKS_RE.search(text) is not None
+
+
+def pip_lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """The lines pip reads (``str.splitlines()``), each as (line, column, text), where line and
+    column count ``\n``-separated lines as editors and the rest of kb-lint do. ``a\x0cb`` is
+    two requirements for pip, so it is two statements here too, both on line 0."""
+    for n, raw in enumerate(text.split("\n")):
+        if raw.endswith("\r"):
+            raw = raw[:-1]
+        if _OTHER_BREAKS_RE.search(raw) is None:
+            yield n, 0, raw
+            continue
+        column = 0
+        for m in _OTHER_BREAKS_RE.finditer(raw):
+            yield n, column, raw[column : m.start()]
+            column = m.end()
+        yield n, column, raw[column:]
+
+
 def logical_lines(text: str) -> list[LogicalLine]:
     """Join continuations and strip comments, keeping a map back to physical positions."""
     out: list[LogicalLine] = []
     pending: LogicalLine | None = None
-    for n, raw in enumerate(text.split("\n")):
+    for n, column, raw in pip_lines(text):
         if pending is None and "#" not in raw and "\\" not in raw:  # the common case
-            out.append(LogicalLine(raw.rstrip("\r"), n, n, [(0, n, 0)]))
+            out.append(LogicalLine(raw, n, n, [(0, n, column)]))
             continue
-        line = raw.rstrip("\r")
+        line = raw
         comment = _COMMENT_RE.search(line)
         if comment is not None:
             line = line[: comment.start()]
@@ -163,9 +191,9 @@ def logical_lines(text: str) -> list[LogicalLine]:
         if continued:
             line = line[:-1]
         if pending is None:
-            pending = LogicalLine(line, n, n, [(0, n, 0)])
+            pending = LogicalLine(line, n, n, [(0, n, column)])
         else:
-            pending.pieces.append((len(pending.text), n, 0))
+            pending.pieces.append((len(pending.text), n, column))
             pending.text += line
             pending.last_line = n
         if not continued:
@@ -206,48 +234,71 @@ class _Statement:
     problems: tuple[tuple[int, int, str, str], ...] = ()
 
 
-#: (line number, text) of a one-line statement -> what it yields. An edit re-parses a 2,000-line
-#: file, but only the changed lines build new objects; the cache is bounded and dropped when full.
-_LINE_CACHE: dict[tuple[int, str], tuple[Any, ...]] = {}
-_LINE_CACHE_MAX = 200_000
+#: Per file: (line number, text) of each one-line statement -> what it yields. An edit re-parses a
+#: 2,000-line file, but only the changed lines build new objects. Each parse keeps only the entries
+#: of the text it parsed, so a file's cache never outgrows the file, and only the files parsed
+#: most recently keep one: memory stays flat over a long editing session.
+_CACHES: dict[str, dict[tuple[int, str], tuple[Any, ...]]] = {}
+_CACHED_FILES = 32
+
+
+def _cache_for(path: str) -> dict[tuple[int, str], tuple[Any, ...]]:
+    cache = _CACHES.pop(path, None)
+    if cache is None:
+        cache = {}
+        while len(_CACHES) >= _CACHED_FILES:
+            del _CACHES[next(iter(_CACHES))]
+    _CACHES[path] = cache  # most recently used last
+    return cache
+
+
+def clear_cache() -> None:
+    _CACHES.clear()
 
 
 def parse_requirements(text: str, path: str = "requirements.txt") -> RequirementsFile:
     """Parse a requirements file; never raises."""
     lines = text.split("\n")
     result = RequirementsFile(path, text, [], [], [], [], lines)
-    cache_get = _LINE_CACHE.get
-    for n, raw in enumerate(lines):  # fast path: one-line statements, each seen before or new
-        hit = cache_get((n, raw))
-        if hit is None:
-            if raw.rstrip().endswith("\\"):
-                break  # a continuation: the slow path below joins lines
-            hit = _one_line(n, raw)
-        _add(result, hit)
-    else:
-        return result
-    del result.requirements[:], result.includes[:], result.options[:], result.problems[:]
+    old = _cache_for(path)
+    new: dict[tuple[int, str], tuple[Any, ...]] = {}
+    cacheable = not has_other_breaks(text)  # else several statements may share a line
+    if cacheable:
+        for n, raw in enumerate(lines):  # fast path: one-line statements, each seen before or new
+            key = (n, raw)
+            hit = old.get(key)
+            if hit is None:
+                if raw.rstrip().endswith("\\"):
+                    break  # a continuation: the slow path below joins lines
+                hit = _one_line(n, raw)
+            if not hit[4]:  # includes depend on the environment: never cached
+                new[key] = hit
+            _add(result, hit)
+        else:
+            _CACHES[path] = new
+            return result
+        del result.requirements[:], result.includes[:], result.options[:], result.problems[:]
+        new.clear()
     for line in logical_lines(text):
         if not line.text or line.text.isspace():
             continue
-        one_line = line.first_line == line.last_line
-        raw = lines[line.first_line]
-        key = (line.first_line, raw)
-        cached = _LINE_CACHE.get(key) if one_line else None
+        one_line = cacheable and line.first_line == line.last_line
+        key = (line.first_line, lines[line.first_line])
+        cached = old.get(key) if one_line else None
         if cached is None:
             cached = _materialize(line)
-            if one_line and not cached[4]:  # includes depend on the environment: never cached
-                if len(_LINE_CACHE) >= _LINE_CACHE_MAX:
-                    _LINE_CACHE.clear()
-                _LINE_CACHE[key] = cached
+        if one_line and not cached[4]:
+            new[key] = cached
         _add(result, cached)
-    # Blank and comment-only lines yield nothing; remember that too, for the fast path above.
-    for n, raw in enumerate(lines):
-        stripped = raw.strip()
-        inert = (not stripped or stripped.startswith("#")) and not raw.rstrip().endswith("\\")
-        after_continuation = n > 0 and lines[n - 1].rstrip().endswith("\\")
-        if inert and not after_continuation and (n, raw) not in _LINE_CACHE:
-            _LINE_CACHE[(n, raw)] = _EMPTY
+    if cacheable:
+        # Blank and comment-only lines yield nothing; remember that too, for the fast path above.
+        for n, raw in enumerate(lines):
+            stripped = raw.strip()
+            inert = (not stripped or stripped.startswith("#")) and not raw.rstrip().endswith("\\")
+            after_continuation = n > 0 and lines[n - 1].rstrip().endswith("\\")
+            if inert and not after_continuation:
+                new.setdefault((n, raw), _EMPTY)
+    _CACHES[path] = new
     return result
 
 
@@ -260,14 +311,8 @@ def _one_line(n: int, raw: str) -> tuple[Any, ...]:
     if comment is not None:
         line = line[: comment.start()]
     if not line or line.isspace():
-        result = _EMPTY
-    else:
-        result = _materialize(LogicalLine(line, n, n, [(0, n, 0)]))
-    if not result[4]:
-        if len(_LINE_CACHE) >= _LINE_CACHE_MAX:
-            _LINE_CACHE.clear()
-        _LINE_CACHE[(n, raw)] = result
-    return result
+        return _EMPTY
+    return _materialize(LogicalLine(line, n, n, [(0, n, 0)]))
 
 
 def _add(result: RequirementsFile, cached: tuple[Any, ...]) -> None:
@@ -304,7 +349,7 @@ def _materialize(line: LogicalLine) -> tuple[Any, ...]:
     return req, include, option, tuple(problems), include is not None
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)
 def _analyze(text: str) -> _Statement:
     lead = len(text) - len(text.lstrip())
     if text[lead] == "-":
