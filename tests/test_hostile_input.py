@@ -111,3 +111,50 @@ def test_a_package_hidden_behind_a_form_feed_is_checked_by_the_cli(tmp_path: Pat
     assert [(f["code"], f["line"]) for f in findings] == [("KB002", 1)]
     assert "'not a requirement!'" in findings[0]["message"]
     assert 18 <= findings[0]["column"] <= 18 + len("not a requirement!")  # inside the second pip line
+
+
+# -- every lock-file field is checked by type -----------------------------------------------------
+
+#: (file name, text, field path the finding names, the 1-based line it is on)
+WRONG_TYPES = [
+    ("uv.lock", '[[package]]\nname = "a"\nwheels = [{ url = 5 }]\n', "package[0].wheels[0].url", 3),
+    ("uv.lock", '[[package]]\nname = "a"\nversion = 1\n', "package[0].version", 3),
+    ("uv.lock", '[[package]]\nname = "a"\ndependencies = [{ name = "b", marker = 3 }]\n', "marker", 3),
+    ("uv.lock", '[[package]]\nname = "a"\nsdist = "x.tar.gz"\n', "package[0].sdist", 3),
+    ("uv.lock", 'requires-python = 3\n[[package]]\nname = "a"\n', "requires-python", 1),
+    ("uv.lock", 'package = "everything"\n', "package", 1),
+    ("uv.lock", '[[package]]\nname = ["a"]\n', "package[0].name", 2),
+    ("uv.lock", '[[package]]\nversion = "1"\n', "package[0] has no name", 1),
+    ("pylock.toml", 'lock-version = 1.0\n[[packages]]\nname = "a"\n', "lock-version", 1),
+    ("pylock.toml", '[[packages]]\nname = "a"\nwheels = "a.whl"\n', "packages[0].wheels", 3),
+    ("pylock.toml", '[[packages]]\nname = "a"\nwheels = [{ name = 1 }]\n', "packages[0].wheels[0].name", 3),
+    ("pylock.toml", '[[packages]]\nname = "a"\nmarker = true\n', "packages[0].marker", 3),
+    ("pylock.toml", "packages = [1]\n", "packages[0]", 1),
+    ("pylock.toml", '[[packages]]\nname = "a"\nwheels = [{ hashes = { sha256 = 1 } }]\n', "sha256", 3),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "field", "line"), WRONG_TYPES)
+def test_wrong_lock_field_types_are_findings_at_their_place(
+    tmp_path: Path, name: str, text: str, field: str, line: int
+) -> None:
+    write_tree(tmp_path, {name: text, "pyproject.toml": '[project]\nname = "x"\nversion = "1"\n'})
+    result = run("check", "--format", "json", "--fail-on", "never", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    findings = [f for f in json.loads(result.stdout) if f["code"] == "KB005"]
+    assert len(findings) == 1, findings
+    assert field in findings[0]["message"]
+    assert findings[0]["line"] == line
+    assert Path(findings[0]["file"]).name == name
+
+
+def test_a_lock_file_too_large_to_check_is_a_finding(tmp_path: Path) -> None:
+    from buildwise.parse.text import MAX_FILE_BYTES
+
+    entry = '[[package]]\nname = "a"\nversion = "1"\n'
+    write_tree(tmp_path, {"uv.lock": entry * (MAX_FILE_BYTES // len(entry) + 1)})
+    result = run("check", "--format", "json", str(tmp_path))
+    findings = json.loads(result.stdout)
+    assert [(f["code"], f["line"]) for f in findings] == [("KB005", 1)]
+    assert "MiB are not checked" in findings[0]["message"]

@@ -15,7 +15,8 @@ from buildwise.analysis.context import LintContext
 from buildwise.analysis.index import IndexClient, resolve_index_url
 from buildwise.knowledge import KnowledgeBase
 from buildwise.knowledge.loader import cache_dir
-from buildwise.model import Finding, Severity
+from buildwise.model import Finding, Severity, Span
+from buildwise.parse.lock_schema import LockProblem
 from buildwise.parse.locks import parse_lock
 from buildwise.project import (
     IncludeGraph,
@@ -195,9 +196,12 @@ class Workspace:
             return ctx
         if is_lock_file(path):
             read = self.reader.read(path)
-            if read.text is None:
-                return None
-            lock = parse_lock(read.text, path)
+            lock = parse_lock(read.text or "", path)
+            if read.problem is not None:  # not read (too large, outside the project ...) or not UTF-8
+                at = Span.point(*read.problem_at) if read.problem_at else Span.point(0, 0)
+                name = os.path.basename(path)
+                verb = "is " if read.problem_at else ""
+                lock.problems.insert(0, LockProblem(at, f"{name} {verb}{read.problem}"))
             return LintContext(self.kb, project, path, "lock", lock=lock)
         graph = graph or IncludeGraph(self.reader)
         req = load_requirements_document(path, graph)

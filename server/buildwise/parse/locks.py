@@ -10,6 +10,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from buildwise.model import Span
+from buildwise.parse.lock_schema import PYLOCK, UV_LOCK, LockProblem, span_of, validate
 from buildwise.parse.toml import parse_toml
 from buildwise.parse.toml_document import TomlDocument
 
@@ -50,6 +51,8 @@ class LockFile:
     doc: TomlDocument
     packages: list[LockedPackage]
     requires_python: str | None
+    #: Fields of the wrong type (left out of ``packages``) and entries without a name.
+    problems: list[LockProblem] = field(default_factory=list)
 
     def by_key(self, key: str) -> list[LockedPackage]:
         return [p for p in self.packages if p.key == key]
@@ -73,14 +76,27 @@ def _edges(raw: Any) -> list[Edge]:
     out = []
     for item in raw or []:
         if isinstance(item, dict) and isinstance(item.get("name"), str):
-            out.append(Edge(item["name"], item.get("marker"), item.get("version")))
+            marker, version = item.get("marker"), item.get("version")
+            out.append(
+                Edge(
+                    item["name"],
+                    marker if isinstance(marker, str) else None,
+                    version if isinstance(version, str) else None,
+                )
+            )
     return out
 
 
-def _uv_packages(doc: TomlDocument) -> list[LockedPackage]:
+def _unnamed(doc: TomlDocument, table: str, i: int, problems: list[LockProblem]) -> None:
+    problems.append(LockProblem(span_of(doc, (table, i)), f"{table}[{i}] has no name (not checked)"))
+
+
+def _uv_packages(doc: TomlDocument, data: dict[str, Any], problems: list[LockProblem]) -> list[LockedPackage]:
     out = []
-    for i, raw in enumerate(doc.get("package") or []):
-        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+    for i, raw in enumerate(data.get("package") or []):
+        if not isinstance(raw.get("name"), str):
+            if doc.get("package", i, "name") is None:  # a wrong-typed name is reported already
+                _unnamed(doc, "package", i, problems)
             continue
         deps = _edges(raw.get("dependencies"))
         for table in ("optional-dependencies", "dev-dependencies"):
@@ -109,10 +125,14 @@ def _uv_packages(doc: TomlDocument) -> list[LockedPackage]:
     return out
 
 
-def _pylock_packages(doc: TomlDocument) -> list[LockedPackage]:
+def _pylock_packages(
+    doc: TomlDocument, data: dict[str, Any], problems: list[LockProblem]
+) -> list[LockedPackage]:
     out = []
-    for i, raw in enumerate(doc.get("packages") or []):
-        if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+    for i, raw in enumerate(data.get("packages") or []):
+        if not isinstance(raw.get("name"), str):
+            if doc.get("packages", i, "name") is None:
+                _unnamed(doc, "packages", i, problems)
             continue
         wheels = []
         for w in raw.get("wheels") or []:
@@ -149,11 +169,11 @@ def is_pylock_name(name: str) -> bool:
 def parse_lock(text: str, path: str) -> LockFile:
     doc = parse_toml(text, path)
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
-    if is_pylock_name(name):
-        packages = _pylock_packages(doc)
-        kind = "pylock"
+    kind = "pylock" if is_pylock_name(name) else "uv"
+    data, problems = validate(doc, PYLOCK if kind == "pylock" else UV_LOCK)
+    if kind == "pylock":
+        packages = _pylock_packages(doc, data, problems)
     else:
-        packages = _uv_packages(doc)
-        kind = "uv"
-    rp = doc.get("requires-python")
-    return LockFile(path, kind, doc, packages, rp if isinstance(rp, str) else None)
+        packages = _uv_packages(doc, data, problems)
+    rp = data.get("requires-python")
+    return LockFile(path, kind, doc, packages, rp if isinstance(rp, str) else None, problems)

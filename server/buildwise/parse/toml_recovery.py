@@ -12,8 +12,8 @@ from tree_sitter import Parser
 
 from buildwise.model import Position, Span
 from buildwise.parse.text import LineIndex
-from buildwise.parse.toml_document import Key, TomlDocument, TomlError, slice_text
 from buildwise.parse.toml_depth import MAX_NESTING, nesting_overflow
+from buildwise.parse.toml_document import Key, TomlDocument, TomlError, slice_text
 from buildwise.parse.toml_index import _Indexer
 
 _HEADER_RE = re.compile(r"^[ \t]*\[\[?[ \t]*[A-Za-z0-9_\-\"'. \t]+\]\]?[ \t]*(#.*)?$")

@@ -27,6 +27,7 @@ RULE_MODULES = (
     "kb002_invalid_requirement",
     "kb003_requirements_include_problem",
     "kb004_invalid_configuration",
+    "kb005_invalid_lock_file",
     "kb101_missing_build_system",
     "kb102_backend_not_in_requires",
     "kb103_build_tool_missing",
