@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 from buildwise.model import Finding, Severity
 
 if TYPE_CHECKING:
-    from buildwise.engine import LintContext
+    from buildwise.analysis.context import LintContext
 
 CODE = "KB005"
 NAME = "invalid-lock-file"
