@@ -32,7 +32,7 @@ from buildwise.knowledge.model import (
     parse_version,
 )
 
-PACKAGE_FACTS = ("languages", "build", "external", "wheels", "alternatives", "signatures")
+PACKAGE_FACTS = ("languages", "build", "external", "wheels", "alternatives", "signatures", "optional")
 IDENTIFIER_FACTS = ("detect", "provides")
 
 
