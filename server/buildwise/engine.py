@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from buildwise.analysis.context import LintContext
@@ -28,6 +29,7 @@ from buildwise.project.facts import pyproject_dependencies, requirements_depende
 from buildwise.project.files import FileReader, discover, is_lock_file, is_pyproject
 from buildwise.project.repodocs import RepoDocs
 from buildwise.project.sourcetree import SourceTree
+from buildwise.project.targets import supported_pythons
 from buildwise.rules import all_rules
 
 RuleErrorHandler = Callable[[str, str, BaseException], None]
@@ -127,6 +129,12 @@ class Workspace:
         self._index_clients: dict[str, IndexClient] = {}
         #: Work from the index cache only (``--offline``), never the network.
         self.index_offline = False
+        #: Test-data folders the last ``lint_paths`` left out (for ``--verbose``).
+        self.skipped: list[str] = []
+        #: What a project that names no Python is checked for: the releases supported today.
+        self.default_pythons = supported_pythons(
+            [info for v in kb.pythons if (info := kb.python_info(v)) is not None], date.today()
+        )
 
     def project_root(self, path: str | Path) -> Path:
         start = Path(os.path.abspath(path))
@@ -141,7 +149,9 @@ class Workspace:
         key = str(root)
         project = self._projects.get(key)
         if project is None:
-            project = Project(root, self.reader, self.kb.pythons, self._trees, self._docs)
+            project = Project(
+                root, self.reader, self.kb.pythons, self._trees, self._docs, self.default_pythons
+            )
             project.apply_overrides(self.overrides, self.override_origin)
             self._projects[key] = project
         return project
@@ -186,7 +196,14 @@ class Workspace:
         project = self.project_for(path)
         if is_pyproject(path):
             if project.pyproject is None or os.path.abspath(project.pyproject.path) != path:
-                project = Project(Path(path).parent, self.reader, self.kb.pythons, self._trees, self._docs)
+                project = Project(
+                    Path(path).parent,
+                    self.reader,
+                    self.kb.pythons,
+                    self._trees,
+                    self._docs,
+                    self.default_pythons,
+                )
                 project.apply_overrides(self.overrides, self.override_origin)
             doc = project.pyproject
             if doc is None:
@@ -244,7 +261,18 @@ class Workspace:
         findings: list[Finding] = []
         checked: list[str] = []
         seen: set[str] = set()
-        queue = list(discover(paths, self.overrides.exclude if self.overrides else ()))
+        include_test_data = (self.overrides is not None and self.overrides.include_test_data) or any(
+            self.project_for(p).config.include_test_data for p in paths
+        )
+        self.skipped = []
+        queue = list(
+            discover(
+                paths,
+                self.overrides.exclude if self.overrides else (),
+                include_test_data=include_test_data,
+                skipped=self.skipped,
+            )
+        )
         contexts = self._prefetch_index(queue, graph)
         while queue:
             path = queue.pop(0)

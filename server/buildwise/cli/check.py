@@ -62,6 +62,14 @@ def add_parser(sub: Any) -> None:
     check.add_argument(
         "--no-cache", action="store_true", help="compile the knowledge base instead of using the cache"
     )
+    check.add_argument(
+        "--include-test-data",
+        action="store_true",
+        help="also check test-data folders (tests/cases, fixtures ...) found under a directory",
+    )
+    check.add_argument(
+        "--verbose", action="store_true", help="say on stderr what was skipped and where targets came from"
+    )
 
 
 def _split(values: list[str] | str | None) -> tuple[str, ...] | None:
@@ -105,6 +113,8 @@ def overrides_from_args(args: argparse.Namespace) -> Config:
     exclude = _split(args.exclude)
     if exclude is not None:
         changes["exclude"] = exclude
+    if getattr(args, "include_test_data", False):
+        changes["include_test_data"] = True
     return Config().overlay(**changes)
 
 
@@ -155,6 +165,8 @@ def run(args: argparse.Namespace, out: Any) -> int:
             return code
     findings, checked = workspace.lint_paths(paths)
     findings.sort(key=Finding.sort_key)
+    if args.verbose:
+        _verbose_report(workspace, checked)
     for fmt, target in outputs:
         if target is None:
             writer(fmt)(findings, checked, out)
@@ -174,6 +186,22 @@ def run(args: argparse.Namespace, out: Any) -> int:
         return 0
     threshold = Severity.parse(args.fail_on)
     return 1 if any(f.severity >= threshold for f in findings) else 0
+
+
+def _verbose_report(workspace: Any, checked: list[str]) -> None:
+    """--verbose: the test-data folders left out, and each project's targets with their sources."""
+    for folder in workspace.skipped:
+        print(
+            f"kb-lint: skipped test data {relpath(folder)} (--include-test-data checks it)", file=sys.stderr
+        )
+    seen: set[str] = set()
+    for path in checked:
+        project = workspace.project_for(path)
+        key = str(project.root)
+        if key in seen:
+            continue
+        seen.add(key)
+        print(f"kb-lint: {relpath(key) or '.'}: {project.targets.describe()}", file=sys.stderr)
 
 
 def _apply_fixes(workspace: Any, paths: list[Path], args: argparse.Namespace, out: Any) -> int | None:

@@ -4,7 +4,6 @@ requirements files that belong to it (with their -r/-c includes resolved)."""
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,57 +13,15 @@ from buildwise.parse.locks import LockFile, parse_lock
 from buildwise.parse.requirements import Include, RequirementsFile, parse_requirements
 from buildwise.parse.toml import parse_toml
 from buildwise.parse.toml_document import TomlDocument
-from buildwise.project.config import DEFAULT_PLATFORMS, Config, ConfigProblem, parse_config
+from buildwise.project.config import Config, ConfigProblem, parse_config
 from buildwise.project.facts import BuildSystem, build_system, requires_python
 from buildwise.project.files import FileReader, ReadResult
 from buildwise.project.repodocs import RepoDocs, scan_docs
+from buildwise.project.signals import Signals, scan_signals
 from buildwise.project.sourcetree import SourceTree, scan_source_tree
+from buildwise.project.targets import Targets, compute_targets
 
 MAX_INCLUDE_DEPTH = 50
-
-
-@dataclass(frozen=True)
-class Targets:
-    """The CPython versions ("3.12", "3.13t") and platforms a project is checked for."""
-
-    pythons: tuple[str, ...]
-    platforms: tuple[str, ...]
-    #: Where the Python versions came from: "cli", "settings", "tool.kb-lint", "requires-python",
-    #: "interpreter".
-    source: str
-
-
-def _minor_key(version: str) -> tuple[int, int]:
-    major, minor = version.rstrip("t").split(".")
-    return int(major), int(minor)
-
-
-def compute_targets(
-    doc: TomlDocument | None, config: Config, known_pythons: list[str], *, origin: str = "tool.kb-lint"
-) -> Targets:
-    platforms = config.platforms or DEFAULT_PLATFORMS
-    if config.python:
-        pythons = config.python
-        source = origin
-    else:
-        spec, _error = requires_python(doc)
-        if spec is not None and known_pythons:
-            pythons = tuple(
-                v
-                for v in known_pythons
-                if spec.contains(f"{v}.0", prereleases=True) or spec.contains(f"{v}.99")
-            )
-            source = "requires-python"
-        else:
-            pythons = ()
-            source = "requires-python"
-        if not pythons:
-            pythons = (f"{sys.version_info.major}.{sys.version_info.minor}",)
-            source = "interpreter"
-    if config.free_threaded:
-        extra = tuple(f"{v}t" for v in pythons if not v.endswith("t") and _minor_key(v) >= (3, 13))
-        pythons = tuple(dict.fromkeys((*pythons, *extra)))
-    return Targets(tuple(sorted(pythons, key=lambda v: (_minor_key(v), v))), tuple(platforms), source)
 
 
 @dataclass
@@ -103,8 +60,11 @@ class Project:
         known_pythons: list[str],
         tree_cache: dict[str, SourceTree] | None = None,
         docs_cache: dict[str, RepoDocs] | None = None,
+        default_pythons: tuple[str, ...] = (),
     ) -> None:
         self.root = root
+        #: The Pythons checked when the project names none (the CPython releases supported today).
+        self.default_pythons = default_pythons
         #: Shared by the workspace: a re-parse of pyproject.toml must not re-walk the tree.
         self._tree_cache = tree_cache if tree_cache is not None else {}
         self._docs_cache = docs_cache if docs_cache is not None else {}
@@ -173,10 +133,40 @@ class Project:
     @property
     def targets(self) -> Targets:
         if self._targets is None:
+            spec_text, spec_origin = self.requires_python_text()
             self._targets = compute_targets(
-                self.toml, self.config, self.known_pythons, origin=self.target_origin
+                spec_text,
+                self.config,
+                self.known_pythons,
+                origin=self.target_origin,
+                signals=self.signals,
+                spec_origin=spec_origin,
+                default_pythons=self.default_pythons,
             )
         return self._targets
+
+    def requires_python_text(self) -> tuple[str | None, str]:
+        """project.requires-python, else the lock file's requires-python: (text, where from)."""
+        spec, _error = requires_python(self.toml)
+        if spec is not None:
+            return str(self.toml.get("project", "requires-python")) if self.toml else None, "requires-python"
+        lock = self.lock
+        if lock is not None and lock.requires_python:
+            return lock.requires_python, f"{os.path.basename(lock.path)} requires-python"
+        return None, "requires-python"
+
+    @property
+    def signals(self) -> Signals:
+        """What the project's CI, tox, nox, Dockerfiles and classifiers say about where it runs."""
+        if "_signals" not in self.__dict__:
+            extra = [("pyproject.toml", self.pyproject.toml.text)] if self.pyproject is not None else []
+            found = scan_signals(self.root, self.reader, extra)
+            git_root = _git_root(self.root)
+            if not found.pythons and git_root is not None and git_root != self.root:
+                found.merge(scan_signals(git_root, self.reader, ()))
+            self.__dict__["_signals"] = found
+        signals: Signals = self.__dict__["_signals"]
+        return signals
 
     @property
     def source_tree(self) -> SourceTree:
@@ -243,6 +233,14 @@ class Project:
             if span is not None:
                 return span
         return None
+
+
+def _git_root(start: Path) -> Path | None:
+    """The repository a project sits in (the nearest folder with a .git), if any."""
+    for candidate in (start, *start.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
 
 
 class IncludeGraph:

@@ -49,6 +49,8 @@ class Config:
     online: bool = False
     index_url: str | None = None
     distro: str | None = None
+    #: Check test-data trees (tests/cases, fixtures ...) found while walking a directory.
+    include_test_data: bool = False
 
     def enabled(self, code: str, path: str | None = None) -> bool:
         selected = any(code.startswith(p) for p in (*self.select, *self.extend_select))
@@ -125,6 +127,7 @@ KNOWN_KEYS = (
     "online",
     "index-url",
     "distro",
+    "include-test-data",
 )
 
 
@@ -175,7 +178,7 @@ def parse_config(table: Any) -> tuple[Config, list[ConfigProblem]]:
                         )
                     )
                 changes["platforms"] = tuple(p for p in strings if p in PLATFORMS)
-        elif raw_key in ("free-threaded", "online"):
+        elif raw_key in ("free-threaded", "online", "include-test-data"):
             if isinstance(value, bool):
                 changes[raw_key.replace("-", "_")] = value
             else:

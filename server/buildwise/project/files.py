@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from buildwise.parse.text import MAX_FILE_BYTES, decode
+from buildwise.project.boundaries import is_project_dir, is_test_data
 from buildwise.project.sourcetree import SKIP_DIRS, is_virtualenv
 
 
@@ -97,8 +98,16 @@ def is_lock_file(path: str | Path) -> bool:
     return name == "uv.lock" or name == "pylock.toml" or bool(re.fullmatch(r"pylock\.[^.]+\.toml", name))
 
 
-def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Iterator[Path]:
-    """Files under ``paths`` that kb-lint checks, skipping VCS, virtual-env and node_modules folders.
+def discover(
+    paths: list[Path],
+    exclude: tuple[str, ...] = (),
+    *,
+    include_test_data: bool = False,
+    skipped: list[str] | None = None,
+) -> Iterator[Path]:
+    """Files under ``paths`` that kb-lint checks, skipping VCS, virtual-env and node_modules folders,
+    and test data (see :mod:`buildwise.project.boundaries`) unless ``include_test_data``; the test-data
+    folders skipped are appended to ``skipped``.
 
     A path given explicitly is always yielded (even when its name does not match a pattern), so
     ``kb-lint check deps/prod.txt`` works.
@@ -115,6 +124,12 @@ def discover(paths: list[Path], exclude: tuple[str, ...] = ()) -> Iterator[Path]
             continue
         for dirpath, dirnames, filenames in os.walk(start):
             rel_dir = os.path.relpath(dirpath, start).replace(os.sep, "/")
+            parts = () if rel_dir == "." else tuple(rel_dir.split("/"))
+            if parts and not include_test_data and is_test_data(parts, is_project_dir(filenames)):
+                if skipped is not None:
+                    skipped.append(str(Path(start) / rel_dir))
+                dirnames[:] = []
+                continue
             dirnames[:] = sorted(
                 d
                 for d in dirnames

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from buildwise.project.boundaries import is_project_dir, is_test_data
+
 #: Directories never entered: VCS data, virtual environments, caches, build output, JS deps.
 SKIP_DIRS = frozenset(
     {
@@ -91,6 +93,8 @@ class SourceTree:
     meson_build: str | None = None
     files_seen: int = 0
     truncated: bool = False
+    #: Folders left out of the scan: nested projects and test data (relative to the root).
+    skipped: list[str] = field(default_factory=list)
 
     def need(self, what: str, path: str, reason: str) -> None:
         self.needs.setdefault(what, Evidence(path, reason))
@@ -113,6 +117,17 @@ def scan_source_tree(root: Path) -> SourceTree:
     tree = SourceTree(root)
     scanned = 0
     for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = os.path.relpath(dirpath, root)
+        rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        at_root = rel_dir == ""
+        if not at_root:
+            parts = tuple(rel_dir.rstrip("/").split("/"))
+            nested = is_project_dir(filenames)
+            if nested or is_test_data(parts):
+                # A nested project builds on its own; test data is not built at all.
+                tree.skipped.append(rel_dir.rstrip("/"))
+                dirnames[:] = []
+                continue
         dirnames[:] = sorted(
             d
             for d in dirnames
@@ -120,9 +135,6 @@ def scan_source_tree(root: Path) -> SourceTree:
             and not d.endswith(".egg-info")
             and not is_virtualenv(os.path.join(dirpath, d))
         )
-        rel_dir = os.path.relpath(dirpath, root)
-        rel_dir = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
-        at_root = rel_dir == ""
         for name in sorted(filenames):
             tree.files_seen += 1
             if tree.files_seen > MAX_FILES:
@@ -131,6 +143,8 @@ def scan_source_tree(root: Path) -> SourceTree:
             rel = rel_dir + name
             if at_root:
                 _root_file(tree, root / name, name)
+            elif name == "Cargo.toml":
+                _cargo(tree, Path(dirpath) / name, rel)
             if name.endswith((".pyx", ".pxd")):
                 tree.need("cython", rel, "is a Cython source file")
             if name.endswith(_C_SUFFIXES) and scanned < MAX_SCANNED_SOURCES:
@@ -155,10 +169,7 @@ def _root_file(tree: SourceTree, path: Path, name: str) -> None:
     elif name == "setup.cfg":
         tree.has_setup_cfg = True
     elif name == "Cargo.toml":
-        tree.cargo_toml = name
-        text = _read_head(path)
-        tree.uses_pyo3 = bool(re.search(r"^\s*pyo3\b|\bpyo3\s*=|\[dependencies\.pyo3\]", text, re.M))
-        tree.need("rust", name, "is a Rust crate" + (" using PyO3" if tree.uses_pyo3 else ""))
+        _cargo(tree, path, name)
     elif name == "CMakeLists.txt":
         tree.cmakelists = name
         text = _read_head(path)
@@ -169,6 +180,16 @@ def _root_file(tree: SourceTree, path: Path, name: str) -> None:
     elif name == "meson.build":
         tree.meson_build = name
         tree.need("meson", name, "is a Meson project")
+
+
+def _cargo(tree: SourceTree, path: Path, rel: str) -> None:
+    """A Rust crate, at the root or wherever the project keeps it (``src/_ext/Cargo.toml``)."""
+    text = _read_head(path)
+    pyo3 = bool(re.search(r"^\s*pyo3\b|\bpyo3\s*=|\[dependencies\.pyo3\]", text, re.M))
+    if tree.cargo_toml is None:  # the root is walked first: its crate wins
+        tree.cargo_toml = rel
+        tree.uses_pyo3 = pyo3
+    tree.need("rust", rel, "is a Rust crate" + (" using PyO3" if pyo3 else ""))
 
 
 _SETUP_WHAT = {
