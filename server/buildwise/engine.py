@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from buildwise.analysis.context import LintContext
 from buildwise.analysis.index import IndexClient, resolve_index_url
@@ -31,6 +32,9 @@ from buildwise.project.repodocs import RepoDocs
 from buildwise.project.sourcetree import SourceTree
 from buildwise.project.targets import supported_pythons
 from buildwise.rules import all_rules
+
+if TYPE_CHECKING:
+    from buildwise.analysis.doctor import DoctorReport
 
 RuleErrorHandler = Callable[[str, str, BaseException], None]
 
@@ -292,3 +296,38 @@ class Workspace:
                     if not include.unresolved and os.path.isfile(target):
                         queue.append(Path(target))
         return findings, checked
+    def contexts_under(self, root: Path) -> list[LintContext]:
+        """A context for each pyproject.toml and requirements file under ``root`` (lock files are
+        read through their project)."""
+        out: list[LintContext] = []
+        for path in discover([root], self.overrides.exclude if self.overrides else ()):
+            if is_lock_file(path):
+                continue
+            ctx = self.context_for(str(path))
+            if ctx is not None:
+                out.append(ctx)
+        return out
+
+
+def doctor_report(
+    workspace: Workspace,
+    root: Path,
+    python: str | None = None,
+    distro: str | None = None,
+    index: IndexClient | None = None,
+    timeout: float = 10.0,
+    env: dict[str, str] | None = None,
+) -> DoctorReport:
+    """``kb-lint doctor`` for a project directory, for the CLI and the language server: probes the
+    target interpreter (raises InterpreterError) and this machine."""
+    from buildwise.analysis.doctor import doctor
+    from buildwise.analysis.interpreter import default_python, probe_interpreter
+    from buildwise.analysis.probes import Machine, machine_ecosystem
+
+    env = dict(os.environ) if env is None else env
+    interp = probe_interpreter(python or default_python(env), timeout=max(timeout, 20.0))
+    directory = root if root.is_dir() else root.parent
+    project = workspace.project_for(directory / "pyproject.toml")
+    machine = Machine(env=env, timeout=timeout)
+    contexts = workspace.contexts_under(directory)
+    return doctor(workspace.kb, interp, machine, machine_ecosystem(distro), project, contexts, index)

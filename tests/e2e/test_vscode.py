@@ -64,6 +64,7 @@ def test_vscode_diagnostics_hover_and_quick_fix(xdg_env: dict[str, str]) -> None
     assert {
         "a changed setting reaches the server: ignore KB201",
         "no usable Python: a message with Choose Interpreter",
+        "check this machine (kb-lint doctor)",
     } <= steps
 
     problems = " | ".join(report["problems"])

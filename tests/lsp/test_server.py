@@ -275,3 +275,26 @@ async def test_commands_show_knowledge_and_explain(client: LanguageClient) -> No
     assert explained["cause_kind"] == "missing_library_config_tool"
     assert explained["package"] == "psycopg2"
     assert "pg_config" in explained["markdown"]
+
+
+@pytest.mark.asyncio
+async def test_command_doctor_checks_this_machine(client: LanguageClient, tmp_path: Path) -> None:
+    """"Check this machine": the doctor report of a project, as JSON plus the Markdown shown."""
+    (tmp_path / "requirements.txt").write_text("psycopg2==2.9.10\n")
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="buildwise.doctor", arguments=[{"path": str(tmp_path), "python": sys.executable}]
+        )
+    )
+    assert result["markdown"].startswith("# kb-lint doctor")
+    assert [b["name"] for b in result["builds"]] == ["psycopg2"]  # no Linux wheels: built here
+    checks = {c["identifier"]: c for c in result["checks"]}
+    assert "dep:generic/libpq" in checks and "dep:virtual/compiler/c" in checks
+    cc = checks["dep:virtual/compiler/c"]["status"]
+    assert f"| C compiler | {'**missing**' if cc == 'missing' else cc} |" in result["markdown"]
+    bad = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(
+            command="buildwise.doctor", arguments=[{"path": str(tmp_path), "python": "/nope"}]
+        )
+    )
+    assert bad["ok"] is False and "no such interpreter: /nope" in bad["markdown"]

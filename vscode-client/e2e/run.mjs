@@ -219,6 +219,18 @@ async function run(page, baseUrl) {
     return body.split("\n").slice(0, 6);
   });
 
+  await step("check this machine (kb-lint doctor)", async () => {
+    await runCommand(page, "buildwise: Check This Machine");
+    const tab = page.locator(".tab", { hasText: "check-this-machine" }).first();
+    await tab.waitFor({ timeout: TIMEOUT });
+    const body = await frameText(page, "What the builds need");
+    if (!body.includes("C compiler") || !body.includes("fastmath")) {
+      throw new Error(`the report does not show the C compiler check for fastmath: ${body.slice(0, 400)}`);
+    }
+    await screenshot(page, "6c-check-this-machine");
+    return body.split("\n").slice(0, 8);
+  });
+
   await step("a changed setting reaches the server: ignore KB201", async () => {
     // In the Settings editor, as a person would (which also shows the setting is contributed).
     await openSetting(page, "buildwise.ignore", "Rule codes or prefixes to turn off");

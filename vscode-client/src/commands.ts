@@ -1,7 +1,8 @@
-// The extension's commands. The two that ask the server use its workspace/executeCommand commands
-// `buildwise.explain` and `buildwise.showKnowledge`.
+// The extension's commands. Those that ask the server use its workspace/executeCommand commands
+// `buildwise.explain`, `buildwise.showKnowledge` and `buildwise.doctor`.
 import * as vscode from "vscode";
 import { ResultDocuments } from "./documents";
+import { pythonExtensionInterpreter } from "./interpreter";
 import { requirementNameAt } from "./requirement";
 import { ServerManager } from "./server";
 
@@ -20,6 +21,9 @@ export function registerCommands(server: ServerManager, documents: ResultDocumen
     ),
     vscode.commands.registerCommand("buildwise.showKnowledgeEntry", () =>
       showKnowledgeEntry(server, documents).catch(fail("knowledge entry")),
+    ),
+    vscode.commands.registerCommand("buildwise.checkThisMachine", () =>
+      checkThisMachine(server, documents).catch(fail("check this machine")),
     ),
   ];
 }
@@ -68,4 +72,22 @@ async function showKnowledgeEntry(server: ServerManager, documents: ResultDocume
   }
   const result = await server.execute<MarkdownResult>("buildwise.showKnowledge", [{ name: name.trim() }]);
   await documents.show(`knowledge ${name.trim()}`, result.markdown);
+}
+
+/** `kb-lint doctor` for the workspace folder, for the Python extension's interpreter when there is one. */
+async function checkThisMachine(server: ServerManager, documents: ResultDocuments): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const args: { path?: string; python?: string } = {};
+  if (folder !== undefined) {
+    args.path = folder.fsPath;
+  }
+  const python = vscode.workspace.isTrusted ? await pythonExtensionInterpreter(folder) : undefined;
+  if (python !== undefined) {
+    args.python = python;
+  }
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: "buildwise: checking this machine" },
+    () => server.execute<MarkdownResult>("buildwise.doctor", [args]),
+  );
+  await documents.show("check this machine", result.markdown);
 }

@@ -39,7 +39,7 @@ function check(python: string, launcher: string): Promise<CheckResult> {
 }
 
 /** The Python extension's interpreter for `folder`; undefined when it is absent or has none. */
-async function pythonExtensionInterpreter(folder: vscode.Uri | undefined): Promise<string | undefined> {
+export async function pythonExtensionInterpreter(folder: vscode.Uri | undefined): Promise<string | undefined> {
   if (vscode.extensions.getExtension("ms-python.python") === undefined) {
     return undefined;
   }

@@ -27,12 +27,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kb-lint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    from buildwise.cli import check, deps, explain, kb, rule, serve
+    from buildwise.cli import check, deps, doctor, explain, kb, rule, serve
 
     check.add_parser(sub)
     kb.add_parser(sub)
     explain.add_parser(sub)
     deps.add_parser(sub)
+    doctor.add_parser(sub)
     serve.add_parser(sub)
     rule.add_parser(sub)
     return parser
@@ -75,11 +76,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def dispatch(args: argparse.Namespace, out: Any) -> int:
-    from buildwise.cli import check, deps, explain, kb, rule, serve
+    from buildwise.cli import check, deps, doctor, explain, kb, rule, serve
 
     commands = {
         "check": check.run,
         "deps": deps.run,
+        "doctor": doctor.run,
         "kb": kb.run,
         "explain": explain.run,
         "serve": serve.run,

@@ -9,7 +9,8 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from buildwise.knowledge.model import ECOSYSTEM_ALIASES, ECOSYSTEMS
+from buildwise.analysis.probes import detect_distro
+from buildwise.knowledge.model import ECOSYSTEMS
 
 if TYPE_CHECKING:
     from buildwise.analysis.sysdeps import SourceBuild
@@ -28,23 +29,6 @@ def add_parser(sub: Any) -> None:
         "--python", action="append", help="target CPython version(s) (default: requires-python)"
     )
     deps.add_argument("--platform", action="append", help="target platform(s)")
-
-
-def detect_distro(os_release: Path = Path("/etc/os-release")) -> str:
-    """The ecosystem of this machine from /etc/os-release (ID, then ID_LIKE), else debian."""
-    try:
-        text = os_release.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return "debian"
-    values: dict[str, str] = {}
-    for line in text.splitlines():
-        key, _, value = line.partition("=")
-        values[key.strip()] = value.strip().strip("\"'")
-    for candidate in [values.get("ID", ""), *values.get("ID_LIKE", "").split()]:
-        eco = ECOSYSTEM_ALIASES.get(candidate.lower(), candidate.lower())
-        if eco in ECOSYSTEMS:
-            return eco
-    return "debian"
 
 
 def collect(workspace: Any, root: Path, include_all: bool) -> list[SourceBuild]:

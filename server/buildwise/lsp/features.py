@@ -190,6 +190,32 @@ def register(server: BuildwiseServer) -> None:
         data["markdown"] = result.to_markdown()
         return data
 
+    @server.command("buildwise.doctor")
+    async def doctor(ls: BuildwiseServer, *args: Any) -> dict[str, Any]:
+        """[{"path": "<project dir>", "python": "<interpreter>"}] -> `kb-lint doctor --format json`
+        plus "markdown" ("Check this machine"). Probes run in a thread: the server keeps answering."""
+        import asyncio
+        from pathlib import Path
+
+        from buildwise.analysis.interpreter import InterpreterError
+        from buildwise.engine import doctor_report
+        from buildwise.output.doctor import markdown
+
+        path = _argument(list(args), "path") or ls.workspace.root_path or "."
+        python = _argument(list(args), "python")
+
+        def work() -> dict[str, Any]:
+            try:
+                report = doctor_report(ls.engine, Path(path), python, ls.distro)
+            except InterpreterError as exc:
+                text = f"# kb-lint doctor\n\nCannot check: {exc}"
+                return {"ok": False, "markdown": text, "error": str(exc)}
+            data = report.to_json()
+            data["markdown"] = markdown(report)
+            return data
+
+        return await asyncio.get_running_loop().run_in_executor(None, work)
+
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: BuildwiseServer, params: types.HoverParams) -> types.Hover | None:
         uri = params.text_document.uri
