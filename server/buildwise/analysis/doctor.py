@@ -53,6 +53,20 @@ class DoctorReport:
     def ok(self) -> bool:
         return not self.failing
 
+    def summary(self) -> str:
+        """One sentence: does everything pip compiles here have what it needs?"""
+        if not self.builds:
+            return "Nothing needs building from source for this interpreter."
+        failing = self.failing
+        if failing:
+            names = ", ".join(b.name for b in failing)
+            return f"{len(failing)} of {count_builds(len(self.builds))} would fail here: {names}."
+        if all(self.status_of(b) == READY for b in self.builds):
+            if len(self.builds) == 1:
+                return "The source build has what it needs here."
+            return f"All {len(self.builds)} source builds have what they need here."
+        return "No build is known to fail, but some needs could not be checked (see above)."
+
     def to_json(self) -> dict[str, Any]:
         return {
             "interpreter": self.interpreter.to_json(),
@@ -65,6 +79,10 @@ class DoctorReport:
             "advice": self.advice,
             "notes": self.notes,
         }
+
+
+def count_builds(n: int) -> str:
+    return "1 source build" if n == 1 else f"{n} source builds"
 
 
 def install_command(kb: KnowledgeBase, ecosystem: str, packages: list[str]) -> str:

@@ -199,7 +199,7 @@ def register(server: BuildwiseServer) -> None:
 
         from buildwise.analysis.interpreter import InterpreterError
         from buildwise.engine import doctor_report
-        from buildwise.output.doctor import markdown
+        from buildwise.lsp.doctor import markdown
 
         path = _argument(list(args), "path") or ls.workspace.root_path or "."
         python = _argument(list(args), "python")

@@ -1,30 +1,12 @@
-"""Writers for ``kb-lint doctor``: a terminal table and Markdown (the editor's report)."""
+"""The terminal writer for ``kb-lint doctor`` (the editor's Markdown report is in lsp/doctor.py)."""
 
 from __future__ import annotations
 
-from buildwise.analysis.doctor import DoctorReport
-from buildwise.analysis.doctor_checks import MISSING, READY
+from buildwise.analysis.doctor import DoctorReport, count_builds
+from buildwise.analysis.doctor_checks import READY
 from buildwise.analysis.imports import ImportReport
 
 _MARK = {"ready": "ready", "missing": "MISSING", "unknown": "unknown"}
-
-
-def _builds(n: int) -> str:
-    return "1 source build" if n == 1 else f"{n} source builds"
-
-
-def _summary(report: DoctorReport) -> str:
-    if not report.builds:
-        return "Nothing needs building from source for this interpreter."
-    failing = report.failing
-    if failing:
-        names = ", ".join(b.name for b in failing)
-        return f"{len(failing)} of {_builds(len(report.builds))} would fail here: {names}."
-    if all(report.status_of(b) == READY for b in report.builds):
-        if len(report.builds) == 1:
-            return "The source build has what it needs here."
-        return f"All {len(report.builds)} source builds have what they need here."
-    return "No build is known to fail, but some needs could not be checked (see above)."
 
 
 def text(report: DoctorReport) -> str:
@@ -33,7 +15,7 @@ def text(report: DoctorReport) -> str:
     lines.append(f"Platform: {interp.kb_platform or interp.sysconfig_platform} ({report.ecosystem} packages)")
     lines.append("")
     if report.builds:
-        lines.append(f"pip would compile {_builds(len(report.builds))} here:")
+        lines.append(f"pip would compile {count_builds(len(report.builds))} here:")
         width = max(len(b.name) for b in report.builds)
         for b in report.builds:
             version = f" {b.version}" if b.version else ""
@@ -56,45 +38,12 @@ def text(report: DoctorReport) -> str:
         lines.append(f"note: {note}")
     if report.notes:
         lines.append("")
-    lines.append(_summary(report))
+    lines.append(report.summary())
     if report.command:
         lines.append(f"Install what is missing: {report.command}")
     for advice in report.advice:
         lines.append(f"help: {advice}")
     return "\n".join(lines) + "\n"
-
-
-def markdown(report: DoctorReport) -> str:
-    interp = report.interpreter
-    best = interp.tags[0] if interp.tags else "-"
-    out = [
-        "# kb-lint doctor",
-        "",
-        f"**Interpreter:** `{interp.executable}` (CPython {interp.full_version}, "
-        f"{interp.kb_platform or interp.sysconfig_platform}, best tag `{best}`)",
-        "",
-        f"**{_summary(report)}**",
-        "",
-    ]
-    if report.command:
-        out += ["Install what is missing:", "", "```sh", report.command, "```", ""]
-    for advice in report.advice:
-        out += [f"- {advice}", ""]
-    if report.builds:
-        out += ["## Built from source here", "", "| Package | Status | Why |", "|---|---|---|"]
-        for b in report.builds:
-            out.append(f"| {b.name} {b.version or ''} | {report.status_of(b)} | {b.reason} ({b.source}) |")
-        out.append("")
-    if report.checks:
-        out += ["## What the builds need", "", "| Needed | Status | Found | Needed by |", "|---|---|---|---|"]
-        for c in report.checks:
-            found = c.found.replace("|", "\\|")
-            status = f"**{c.status}**" if c.status == MISSING else c.status
-            out.append(f"| {c.label} | {status} | {found} | {', '.join(c.needed_by)} |")
-        out.append("")
-    if report.notes:
-        out += ["## Notes", ""] + [f"- {n}" for n in report.notes] + [""]
-    return "\n".join(out)
 
 
 def imports_text(report: ImportReport) -> str:
