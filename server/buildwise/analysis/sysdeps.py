@@ -61,6 +61,14 @@ class SourceBuild:
     host_ids: list[str] = field(default_factory=list)
 
 
+#: Build tools, not libraries: a compiler, and what build backends fetch from PyPI themselves.
+TOOLCHAIN = frozenset({"dep:generic/cmake", "dep:generic/meson", "dep:generic/ninja"})
+
+
+def is_toolchain(ident: str) -> bool:
+    return ident.startswith("dep:virtual/compiler/") or ident in TOOLCHAIN
+
+
 def tree_identifiers(tree: SourceTree) -> tuple[list[str], str] | None:
     """The project's own native code: compilers and tools its tree shows it needs."""
     ids: list[str] = []

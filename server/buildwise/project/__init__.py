@@ -15,7 +15,7 @@ from buildwise.parse.toml import parse_toml
 from buildwise.parse.toml_document import TomlDocument
 from buildwise.project.config import Config, ConfigProblem, parse_config
 from buildwise.project.facts import BuildSystem, build_system, requires_python
-from buildwise.project.files import FileReader, ReadResult
+from buildwise.project.files import FileReader, ReadResult, is_requirements_file
 from buildwise.project.repodocs import RepoDocs, scan_docs
 from buildwise.project.signals import Signals, scan_signals
 from buildwise.project.sourcetree import SourceTree, scan_source_tree
@@ -209,6 +209,29 @@ class Project:
         return build_system(self.toml)
 
     @property
+    def is_application(self) -> bool:
+        """An application, not a package: nothing builds or installs it as a distribution.
+
+        ``[tool.uv] package = false``, Poetry ``package-mode = false``, PDM ``distribution = false``,
+        or (without a ``[build-system]``, setup.py or setup.cfg) a service deployed as a container
+        image from requirements files."""
+        toml = self.toml
+        if toml is not None:
+            if toml.get("build-system") is not None:
+                return False
+            if (
+                toml.get("tool", "uv", "package") is False
+                or toml.get("tool", "poetry", "package-mode") is False
+                or toml.get("tool", "pdm", "distribution") is False
+            ):
+                return True
+        if self.source_tree.has_setup_py or self.source_tree.has_setup_cfg:
+            return False
+        return bool(self.signals.containerfiles) and any(
+            is_requirements_file(self.root / name) for name in _listdir(self.root)
+        )
+
+    @property
     def looks_like_package(self) -> bool:
         """A [project] table or a setup.py/setup.cfg: something pip would build."""
         toml = self.toml
@@ -233,6 +256,13 @@ class Project:
             if span is not None:
                 return span
         return None
+
+
+def _listdir(root: Path) -> list[str]:
+    try:
+        return sorted(os.listdir(root))
+    except OSError:
+        return []
 
 
 def _git_root(start: Path) -> Path | None:

@@ -48,6 +48,8 @@ class Signals:
 
     pythons: dict[str, list[str]] = field(default_factory=dict)
     platforms: dict[str, list[str]] = field(default_factory=dict)
+    #: Dockerfiles/Containerfiles of the project (relative paths): it is deployed as an image.
+    containerfiles: list[str] = field(default_factory=list)
 
     def python(self, version: str, where: str) -> None:
         places = self.pythons.setdefault(version, [])
@@ -303,6 +305,7 @@ def scan_signals(root: Path, reader: FileReader, extra_texts: Iterable[tuple[str
         for v in nox_pythons(read(nox)):
             signals.python(v, "noxfile.py")
     for path in _containerfiles(root):
+        signals.containerfiles.append(rel(path))
         dockerfile_signals(read(path), rel(path), signals)
     for name in ("setup.cfg", "setup.py"):
         if reader.exists(root / name):

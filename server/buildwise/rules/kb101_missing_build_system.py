@@ -2,7 +2,10 @@
 
 ## What it does
 Reports a package's pyproject.toml (one with a `[project]` table, or next to a setup.py/setup.cfg)
-that has no `[build-system]` table, or a `[build-system]` table without `requires`.
+that has no `[build-system]` table, or a `[build-system]` table without `requires`. Applications are
+not packages and are not reported: `[tool.uv] package = false`, Poetry `package-mode = false`, PDM
+`distribution = false`, or a service deployed as a container image from requirements files (a
+Dockerfile, a requirements file, no setup.py or setup.cfg).
 
 ## Why is this bad?
 Without `[build-system]`, pip falls back to the legacy setuptools backend (PEP 517's
@@ -69,7 +72,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 'distribution (e.g. requires = ["setuptools>=61"])',
             )
         return
-    if toml.table("build-system") is not None or not ctx.project.looks_like_package:
+    project = ctx.project
+    if toml.table("build-system") is not None or not project.looks_like_package or project.is_application:
         return
     if not toml.valid and any(e.span.start.line == 0 for e in toml.errors):
         return  # a broken first line may well be a mangled [build-system] header

@@ -7,9 +7,10 @@ Checks each build requirement against the knowledge base's list of obsolete buil
   NumPy targets older NumPy versions by default, and a package that supports NumPy 2 must build
   against NumPy >= 2.0; the meta-package pins old NumPy releases that have no wheels for new
   Pythons, which turns into a NumPy source build inside your build.
-- `wheel` next to setuptools >= 70.1: setuptools ships `bdist_wheel` itself; the extra download is
-  unneeded (reported as information, and not when setup.py imports `wheel` or setuptools is pinned
-  below 70.1).
+- `wheel` next to a setuptools floor of 70.1 or later (`setuptools>=70.1`): setuptools ships
+  `bdist_wheel` itself; the extra download is unneeded (reported as information). Not reported
+  while the floor admits an older setuptools (`setuptools`, `setuptools>=61`), which needs `wheel`,
+  nor when setup.py imports `wheel`.
 
 ## Why is this bad?
 Obsolete build requirements slow every source build and, in the NumPy case, fail it on new Pythons.
@@ -58,13 +59,21 @@ def _applies(ctx: LintContext, entry: dict[str, Any], build: list[Dependency]) -
         setuptools = next((d for d in build if d.key == "setuptools"), None)
         if setuptools is None:
             return False
-        # Unsafe to call it unneeded if the specifier allows only setuptools older than `below`.
+        # Needed while the floor admits setuptools older than `below`: an old setuptools (a
+        # constraint, an offline index, a distro build) has no bdist_wheel of its own.
         spec = setuptools.parsed.specifier
-        if spec and not any(spec.contains(v) for v in (below, f"{below}.99", "999")):
+        if not spec or any(spec.contains(v) for v in _older_than(below)):
             return False
         if "wheel" in ctx.project.source_tree.needs:
             return False
     return True
+
+
+def _older_than(below: str) -> list[str]:
+    """Probe versions older than ``below`` ("70.1" -> 70.0.0, 70.0.99, 69.0.0, 69.9.9 ... 40.0.0)."""
+    major, minor = (int(p) for p in [*below.split("."), "0"][:2])
+    probes = [f"{major}.{n}.{m}" for n in range(minor) for m in (0, 99)]
+    return probes + [f"{v}.{n}.0" for v in range(major - 1, 39, -1) for n in (0, 9)]
 
 
 def _floor_at_least(ctx: LintContext, version: str) -> bool:

@@ -2,12 +2,14 @@
 
 ## What it does
 For each dependency that is built from source on a target (no wheel for a target Python or platform,
-an sdist-only package, or a `--no-binary`), and for the project's own native code, takes the OS
-packages the build needs from the knowledge base and looks for them where people look: README*,
+an sdist-only package, or a `--no-binary`), takes the OS packages the build needs from the knowledge
+base and looks for them where people look: README*,
 INSTALL*, CONTRIBUTING*, `docs/` (Markdown, reST, text), Dockerfile/Containerfile install lines,
 `bindep.txt`, CI workflow files, and a PEP 725 `[external]` table in pyproject.toml. Any name of the
 package in any distro counts (`libpq-dev`, `libpq5`, `libpq-devel`, `postgresql-libs`, `libpq`...).
-Reports what no file mentions, with the package names per distro.
+Reports what no file mentions, with the package names per distro, when that includes a library:
+a compiler alone is not reported (the wheel rules already say the build needs one), nor CMake, Meson
+or Ninja (build backends fetch them from PyPI), nor a project's own native code needing a compiler.
 
 ## Why is this bad?
 A source build that needs `libpq-dev` fails on every fresh machine and in every new container image
@@ -39,8 +41,8 @@ from buildwise.analysis.sysdeps import (
     ECOSYSTEM_LABELS,
     SourceBuild,
     all_names,
+    is_toolchain,
     source_builds,
-    tree_identifiers,
 )
 from buildwise.fixes.os_deps import bindep_fix, external_fix, readme_fix
 from buildwise.knowledge import PYTHON_HEADERS_ID
@@ -93,16 +95,7 @@ def _per_distro(ctx: LintContext, ids: list[str]) -> str:
 
 
 def _builds(ctx: LintContext) -> list[tuple[SourceBuild, Span]]:
-    out = [(b, b.dep.name_span) for b in source_builds(ctx) if b.dep is not None]
-    if ctx.kind == "pyproject" and ctx.pyproject is not None:
-        own = tree_identifiers(ctx.project.source_tree)
-        if own is not None and ctx.project.looks_like_package:
-            ids, what = own
-            span = ctx.pyproject.toml.span_of("build-system") or ctx.pyproject.toml.span_of("project")
-            if span is not None:
-                name = str(ctx.pyproject.toml.get("project", "name") or "this project")
-                out.append((SourceBuild(name, f"its own {what} code", ids), span))
-    return out
+    return [(b, b.dep.name_span) for b in source_builds(ctx) if b.dep is not None]
 
 
 def check(ctx: LintContext) -> Iterator[Finding]:
@@ -122,7 +115,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             shared.append(fix)
     for build, span in builds:
         missing = [i for i in build.identifiers if i in every_missing]
-        if not missing:
+        if all(is_toolchain(i) for i in missing):
+            # Only a compiler or build tools: the wheel rules already say a source build needs
+            # a compiler, and build backends fetch CMake/Meson/Ninja from PyPI themselves.
             continue
         fixes = list(shared)
         if build.dep is not None:

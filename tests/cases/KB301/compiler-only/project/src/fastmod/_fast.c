@@ -1,0 +1,2 @@
+#include <Python.h>
+static PyObject *f(PyObject *self) { Py_RETURN_NONE; }
