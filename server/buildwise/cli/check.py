@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,12 @@ def add_parser(sub: Any) -> None:
     check.add_argument("--offline", action="store_true", help="like --online, from the cached answers only")
     check.add_argument("--index-url", help="the simple index to ask (default: pip's configuration)")
     check.add_argument("--exclude", action="append", help="skip paths matching this glob (repeatable)")
+    check.add_argument(
+        "--root",
+        action="append",
+        metavar="DIR",
+        help="also read files under DIR (default: only the repository or project of each PATH)",
+    )
     check.add_argument(
         "--no-cache", action="store_true", help="compile the knowledge base instead of using the cache"
     )
@@ -144,6 +151,7 @@ def run(args: argparse.Namespace, out: Any) -> int:
     from buildwise.cli.errors import UsageError
     from buildwise.engine import Workspace
     from buildwise.knowledge import KnowledgeBase
+    from buildwise.project.files import FileReader, project_boundary
 
     paths = [Path(p) for p in (args.paths or ["."])]
     missing = [str(p) for p in paths if not p.exists()]
@@ -157,7 +165,12 @@ def run(args: argparse.Namespace, out: Any) -> int:
     def on_rule_error(code: str, path: str, exc: BaseException) -> None:
         errors.append(f"{code} failed on {path}: {type(exc).__name__}: {exc}")
 
-    workspace = Workspace(kb, overrides=overrides, override_origin="cli", on_rule_error=on_rule_error)
+    reader = FileReader(roots=[project_boundary(p) for p in paths])
+    for root in args.root or ():
+        if not os.path.isdir(root):
+            raise UsageError(f"--root: not a directory: {root}")
+        reader.add_root(root)
+    workspace = Workspace(kb, reader, overrides=overrides, override_origin="cli", on_rule_error=on_rule_error)
     workspace.index_offline = bool(args.offline)
     if args.fix or args.diff:
         code = _apply_fixes(workspace, paths, args, out)

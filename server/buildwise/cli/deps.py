@@ -95,7 +95,10 @@ def run(args: argparse.Namespace, out: Any) -> int:
             raise UsageError(f"--platform: one of {', '.join(PLATFORMS)}")
         changes["platforms"] = platforms
     kb = load_knowledge()
-    workspace = Workspace(kb, overrides=Config().overlay(**changes))
+    from buildwise.project.files import FileReader, project_boundary
+
+    reader = FileReader(roots=[project_boundary(root)])  # nothing outside the project is read
+    workspace = Workspace(kb, reader, overrides=Config().overlay(**changes))
     builds = collect(workspace, root if root.is_dir() else root.parent, args.all)
     ids = with_python_headers([i for b in builds for i in b.identifiers])
     packages = kb.system_packages(ids, eco)

@@ -68,6 +68,9 @@ def settings_to_config(raw: Any) -> tuple[Config, list[str], dict[str, Any]]:
     if isinstance(distro, str) and distro.strip():
         changes["distro"] = distro.strip()
         extra["distro"] = distro.strip()
+    roots = _strings(raw.get("roots"))
+    if roots:  # folders outside the workspace that includes may reach (like kb-lint --root)
+        extra["roots"] = roots
     level = raw.get("logLevel")
     if isinstance(level, str):
         if level.lower() in LOG_LEVELS:

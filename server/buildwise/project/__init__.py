@@ -361,12 +361,11 @@ def load_requirements_document(
         target_read, _ = graph.load(target)
         if target_read.text is None:
             what = "requirements" if include.kind == "-r" else "constraints"
+            hint = " (pip resolves it relative to the directory of this file)"
+            if target_read.problem and target_read.problem.endswith("not opened"):
+                hint = "; add a root with --root (or the editor's `roots` setting) to allow it"
             doc.include_issues.append(
-                IncludeIssue(
-                    include,
-                    f"{what} file {include.target!r} {target_read.problem} "
-                    "(pip resolves it relative to the directory of this file)",
-                )
+                IncludeIssue(include, f"{what} file {include.target!r} {target_read.problem}{hint}")
             )
         elif graph.reaches(target, path):
             doc.include_issues.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +25,63 @@ class ReadResult:
     version: int | None = None
 
 
-class FileReader:
-    """Reads files, preferring the editor's unsaved text (``overlays``) over what is on disk."""
+_VCS_MARKERS = (".git", ".hg", ".svn", ".jj")
 
-    def __init__(self, max_bytes: int = MAX_FILE_BYTES) -> None:
+
+def project_boundary(path: str | Path) -> str:
+    """The folder kb-lint may read in when asked to check ``path``: the enclosing repository (a
+    folder with ``.git``, ``.hg`` ...), else the outermost folder with a pyproject.toml above it,
+    else the folder of ``path`` itself. Includes and links that point beyond it are not followed.
+    """
+    start = os.path.abspath(path)
+    directory = start if os.path.isdir(start) else os.path.dirname(start)
+    boundary = directory
+    for candidate in (directory, *Path(directory).parents):
+        folder = str(candidate)
+        if any(os.path.exists(os.path.join(folder, m)) for m in _VCS_MARKERS):
+            return folder
+        if os.path.isfile(os.path.join(folder, "pyproject.toml")):
+            boundary = folder
+    return boundary
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MiB" if size >= 104_858 else f"{size:,} bytes"
+
+
+class FileReader:
+    """Reads files, preferring the editor's unsaved text (``overlays``) over what is on disk.
+
+    With ``roots`` set (the CLI and the server set them), nothing outside them is opened: an
+    include that climbs out (``-r ../../../etc/passwd``) or a link that points out is refused
+    with a problem naming the path, and the file is never opened, so its lines cannot end up in
+    a finding, a CI log or a SARIF upload.
+    """
+
+    def __init__(self, max_bytes: int = MAX_FILE_BYTES, roots: list[str] | None = None) -> None:
         self.overlays: dict[str, tuple[str, int | None]] = {}
         self.max_bytes = max_bytes
+        self.roots: list[str] = []
+        for root in roots or ():
+            self.add_root(root)
+
+    def add_root(self, root: str | Path) -> None:
+        real = os.path.normcase(os.path.realpath(root))
+        if real not in self.roots:
+            self.roots.append(real)
+
+    def outside(self, path: str | Path) -> str | None:
+        """Why ``path`` may not be read (it resolves outside every root), or None."""
+        if not self.roots:
+            return None
+        real = os.path.normcase(os.path.realpath(path))
+        for root in self.roots:
+            if real == root or real.startswith(root.rstrip(os.sep) + os.sep):
+                return None
+        shown = self.roots[0]
+        if os.path.normcase(os.path.abspath(path)) != real and os.path.lexists(path):
+            return f"is a link to {os.path.realpath(path)}, outside the project ({shown}); not opened"
+        return f"is outside the project ({shown}); not opened"
 
     @staticmethod
     def key(path: str | Path) -> str:
@@ -44,22 +96,38 @@ class FileReader:
     def exists(self, path: str | Path) -> bool:
         return self.key(path) in self.overlays or os.path.isfile(path)
 
+    def _too_large(self, size: int) -> ReadResult:
+        limit = (
+            f"{self.max_bytes // 1_048_576} MiB"
+            if self.max_bytes >= 1_048_576
+            else _size_text(self.max_bytes)
+        )
+        return ReadResult(None, f"is {_size_text(size)}; files over {limit} are not checked")
+
     def read(self, path: str | Path) -> ReadResult:
+        refused = self.outside(path)
+        if refused is not None:
+            return ReadResult(None, refused)
         overlay = self.overlays.get(self.key(path))
         if overlay is not None:
-            return ReadResult(overlay[0], version=overlay[1])
+            text = overlay[0]
+            if len(text) * 4 > self.max_bytes:  # an editor buffer gets the same limit as a file
+                size = len(text.encode("utf-8", "surrogatepass"))
+                if size > self.max_bytes:
+                    return self._too_large(size)
+            return ReadResult(text, version=overlay[1])
         try:
-            size = os.path.getsize(path)
-            if os.path.isdir(path):
+            info = os.stat(path)
+            if stat.S_ISDIR(info.st_mode):
                 return ReadResult(None, "is a directory, not a file")
-            if size > self.max_bytes:
-                return ReadResult(
-                    None,
-                    f"is {size / 1_048_576:.1f} MiB; files over "
-                    f"{self.max_bytes // 1_048_576} MiB are not checked",
-                )
+            if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+                return ReadResult(None, "is not a regular file; not opened")
+            if info.st_size > self.max_bytes:
+                return self._too_large(info.st_size)
             with open(path, "rb") as fh:
-                data = fh.read()
+                data = fh.read(self.max_bytes + 1)
+            if len(data) > self.max_bytes:  # it grew while we looked
+                return self._too_large(len(data))
         except FileNotFoundError:
             return ReadResult(None, "does not exist")
         except PermissionError:
