@@ -107,6 +107,43 @@ def run_rules(ctx: LintContext, on_rule_error: RuleErrorHandler | None = None) -
     return findings
 
 
+#: Identical findings (same rule, same message) one file may show before the rest are folded in.
+REPEAT_LIMIT = 10
+
+
+def fold_repeats(findings: list[Finding], limit: int = REPEAT_LIMIT) -> list[Finding]:
+    """Keep the first ``limit`` of each set of identical findings in a file and fold the others
+    into the last one kept ("... and 7,990 more on lines 11, 12, ..."). A 16,000-line file that
+    repeats one package gives ten findings, not a 146 MB report; ``--fix`` still reaches every
+    one (each round re-lints)."""
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for n, f in enumerate(findings):
+        groups.setdefault((f.path, f.code, f.message), []).append(n)
+    if all(len(g) <= limit for g in groups.values()):
+        return findings
+    keep: dict[int, Finding] = {}
+    for members in groups.values():
+        for n in members[:limit]:
+            keep[n] = findings[n]
+        rest = members[limit:]
+        if rest:
+            last = findings[members[limit - 1]]
+            lines = ", ".join(str(findings[n].span.start.line + 1) for n in rest[:10])
+            more = ", ..." if len(rest) > 10 else ""
+            note = f" (and {len(rest):,} more identical findings in this file, on lines {lines}{more})"
+            keep[members[limit - 1]] = Finding(
+                last.code,
+                last.name,
+                last.severity,
+                last.message + note,
+                last.path,
+                last.span,
+                last.fixes,
+                {**last.data, "repeats": len(rest)},
+            )
+    return [keep[n] for n in sorted(keep)]
+
+
 def _with_severity(f: Finding, severity: Severity) -> Finding:
     return Finding(f.code, f.name, severity, f.message, f.path, f.span, f.fixes, f.data)
 
@@ -239,7 +276,7 @@ class Workspace:
         findings = run_rules(ctx, self.on_rule_error)
         own = [f for f in findings if f.path == ctx.path]
         other = [f for f in findings if f.path != ctx.path]
-        return sorted(apply_suppressions(own, ctx.lines) + other, key=Finding.sort_key)
+        return fold_repeats(sorted(apply_suppressions(own, ctx.lines) + other, key=Finding.sort_key))
 
     def _prefetch_index(self, paths: list[Path], graph: IncludeGraph) -> dict[str, LintContext]:
         """Online mode: look every dependency up before the rules run (in parallel), and keep the
@@ -293,7 +330,12 @@ class Workspace:
                 _read, parsed = graph.load(str(path))
                 for include in parsed.includes if parsed is not None else ():
                     target = graph.target_path(str(path), include)
-                    if not include.unresolved and os.path.isfile(target):
+                    # (a target outside the project is reported on the include, never opened)
+                    if (
+                        not include.unresolved
+                        and self.reader.outside(target) is None
+                        and os.path.isfile(target)
+                    ):
                         queue.append(Path(target))
         return findings, checked
     def contexts_under(self, root: Path) -> list[LintContext]:

@@ -49,6 +49,10 @@ _MARKER_RE = re.compile(r"#\s*kb-lint:\s*ignore\[(?P<codes>[^\]]*)\]")
 def register(server: BuildwiseServer) -> None:
     @server.feature(types.INITIALIZE)
     def initialize(ls: BuildwiseServer, params: types.InitializeParams) -> None:
+        for folder in params.workspace_folders or ():
+            ls.reader.add_root(convert.path_for(folder.uri))
+        if not params.workspace_folders and params.root_uri:
+            ls.reader.add_root(convert.path_for(params.root_uri))
         ls.apply_settings(params.initialization_options)
 
     @server.feature(types.INITIALIZED)
@@ -109,11 +113,7 @@ def register(server: BuildwiseServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: BuildwiseServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        path = convert.path_for(uri)
-        ls.reader.drop_overlay(path)
-        ls._contexts.pop(uri, None)
-        if path.endswith("pyproject.toml"):
-            ls.engine.invalidate(path)
+        ls.forget(uri)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
@@ -219,8 +219,8 @@ def register(server: BuildwiseServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: BuildwiseServer, params: types.HoverParams) -> types.Hover | None:
         uri = params.text_document.uri
-        if not ls.handles(convert.path_for(uri)):
-            return None
+        if not ls.handles(convert.path_for(uri)) or not ls.is_open(uri):
+            return None  # only open documents: pygls would read an unknown one from disk
         document = ls.workspace.get_text_document(uri)
         ctx = ls.context(uri)
         if ctx is None:
@@ -260,6 +260,8 @@ def _relint_dependents(ls: BuildwiseServer, changed_uri: str) -> None:
 
 def _code_actions(ls: BuildwiseServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri = params.text_document.uri
+    if not ls.is_open(uri):
+        return []  # only open documents: pygls would read an unknown one from disk
     path = convert.path_for(uri)
     document = ls.workspace.get_text_document(uri)
     lines = document.source.split("\n")

@@ -12,33 +12,62 @@ import contextlib
 import logging
 import os
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from buildwise import __version__
 from buildwise.analysis.context import LintContext
-from buildwise.engine import Workspace, apply_suppressions, run_rules
+from buildwise.engine import Workspace, apply_suppressions, fold_repeats, run_rules
 from buildwise.knowledge import KnowledgeBase, load_knowledge
 from buildwise.lsp import convert
 from buildwise.lsp.settings import settings_to_config
 from buildwise.model import Finding
+from buildwise.parse.requirements import forget as forget_requirements
 from buildwise.project.config import Config
-from buildwise.project.files import FileReader, is_lock_file, is_pyproject, is_requirements_file
+from buildwise.project.files import (
+    FileReader,
+    is_lock_file,
+    is_pyproject,
+    is_requirements_file,
+    project_boundary,
+)
 
 log = logging.getLogger("buildwise.lsp")
+
+#: Diagnostics pushed per document at most; one more says how many are not shown.
+MAX_DIAGNOSTICS = 500
 
 #: Files whose creation/change/deletion changes what the source tree needs (KB101/KB103).
 TREE_SUFFIXES = (".pyx", ".pxd", ".c", ".cc", ".cpp", ".cxx", ".h", ".hpp")
 TREE_NAMES = ("Cargo.toml", "CMakeLists.txt", "meson.build", "setup.py", "setup.cfg")
 
 
+class _Protocol(LanguageServerProtocol):
+    """Error responses carry a message, never the server's traceback (pygls puts one in
+    ``error.data``): a client shows the error to the user, and the stack is no business of theirs."""
+
+    def _send_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
+        if error is not None and getattr(error, "data", None) is not None:
+            log.error("request %s failed: %s %s", msg_id, error.message, error.data)
+            error = types.ResponseError(code=error.code, message=error.message)
+        super()._send_response(msg_id, result=result, error=error)
+
+
 class BuildwiseServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
-            "buildwise", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+            "buildwise",
+            __version__,
+            protocol_cls=_Protocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
+        #: Roots are the workspace folders, the ``roots`` setting and each open document's own
+        #: repository: nothing outside them is read (see FileReader).
         self.reader = FileReader()
+        self._boundaries: dict[str, str] = {}
         self.settings = Config()
         self.distro: str | None = None
         self._kb: KnowledgeBase | None = None
@@ -73,6 +102,8 @@ class BuildwiseServer(LanguageServer):
         config, problems, extra = settings_to_config(raw)
         self.settings = config
         self.distro = extra.get("distro")
+        for root in extra.get("roots", ()):
+            self.reader.add_root(root)
         level = extra.get("log_level")
         if level:
             logging.getLogger("buildwise").setLevel(level.upper())
@@ -106,6 +137,18 @@ class BuildwiseServer(LanguageServer):
             types.MessageType.Error,
         )
 
+    def is_open(self, uri: str) -> bool:
+        return unquote(uri) in self.workspace.text_documents
+
+    def allow_project_of(self, path: str) -> None:
+        """An open document's own repository (or project) may be read, wherever it is."""
+        directory = os.path.dirname(os.path.abspath(path))
+        if directory not in self._boundaries:
+            if len(self._boundaries) > 4096:
+                self._boundaries.clear()
+            self._boundaries[directory] = project_boundary(directory)
+            self.reader.add_root(self._boundaries[directory])
+
     # -- linting ----------------------------------------------------------------------------
     @staticmethod
     def handles(path: str) -> bool:
@@ -117,6 +160,7 @@ class BuildwiseServer(LanguageServer):
         if cached is not None and cached[0] == document.version:
             return cached[1]
         path = convert.path_for(uri)
+        self.allow_project_of(path)
         self.reader.set_overlay(path, document.source, document.version)
         if is_pyproject(path):
             self.engine.invalidate(path)
@@ -136,21 +180,46 @@ class BuildwiseServer(LanguageServer):
             if ctx is not None:
                 findings = run_rules(ctx, self.rule_failed)
                 findings = apply_suppressions([f for f in findings if f.path == ctx.path], ctx.lines)
+                findings = fold_repeats(sorted(findings, key=Finding.sort_key))
         except Exception as exc:  # parsing never raises by design; this is the last line of defence
             self.log(f"could not lint {path}: {type(exc).__name__}: {exc}", types.MessageType.Error)
             log.exception("lint failed")
             findings = []
         lines = document.source.split("\n")
         codec = self.workspace.position_codec
+        hidden = len(findings) - MAX_DIAGNOSTICS
+        if hidden > 0:
+            findings = findings[:MAX_DIAGNOSTICS]
         diagnostics = [
             convert.to_diagnostic(f, lines, codec, document.version, n) for n, f in enumerate(findings)
         ]
+        if hidden > 0:
+            diagnostics.append(
+                types.Diagnostic(
+                    range=types.Range(start=types.Position(0, 0), end=types.Position(0, 0)),
+                    message=f"{hidden:,} more findings in this file are not shown here (the editor "
+                    f"shows the first {MAX_DIAGNOSTICS:,}; `kb-lint check` lists them all)",
+                    severity=types.DiagnosticSeverity.Information,
+                    source=convert.SOURCE,
+                )
+            )
         self.published[uri] = (document.version, findings)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=document.version)
         )
         if ctx is not None and ctx.index is not None:
             self.look_up_in_background(ctx)
+
+    def forget(self, uri: str) -> None:
+        """A closed document leaves nothing behind: its text, parse, findings and project state."""
+        path = convert.path_for(uri)
+        self.reader.drop_overlay(path)
+        self._contexts.pop(uri, None)
+        self.published.pop(uri, None)
+        self._pending.discard(uri)
+        forget_requirements(path)
+        if is_pyproject(path) or is_lock_file(path):
+            self.engine.invalidate(path)
 
     def look_up_in_background(self, ctx: LintContext) -> None:
         """Online mode: fetch what the index has not told us yet, off the event loop, with progress

@@ -256,6 +256,11 @@ def clear_cache() -> None:
     _CACHES.clear()
 
 
+def forget(path: str) -> None:
+    """Drop one file's cache (the editor closed it)."""
+    _CACHES.pop(path, None)
+
+
 def parse_requirements(text: str, path: str = "requirements.txt") -> RequirementsFile:
     """Parse a requirements file; never raises."""
     lines = text.split("\n")

@@ -108,22 +108,24 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     every_missing = undocumented(ctx, list(dict.fromkeys(every)))
     if not every_missing:
         return
-    names = [b.name for b, _ in builds if set(b.identifiers) & set(every_missing)]
+    names = [b.name for b, _ in builds if not set(every_missing).isdisjoint(b.identifiers)]
     shared: list[Fix] = [readme_fix(ctx, every_missing, names)]
     for fix in (external_fix(ctx, every_missing), bindep_fix(ctx, every_missing)):
         if fix is not None:
             shared.append(fix)
+    from buildwise.analysis.wheelcheck import alternative_fixes, coverage
+
+    by_dep = {id(c.dep): c for c in coverage(ctx)}  # one look-up per build, not a scan (16k lines)
+    missing_set = set(every_missing)
     for build, span in builds:
-        missing = [i for i in build.identifiers if i in every_missing]
+        missing = [i for i in build.identifiers if i in missing_set]
         if all(is_toolchain(i) for i in missing):
             # Only a compiler or build tools: the wheel rules already say a source build needs
             # a compiler, and build backends fetch CMake/Meson/Ninja from PyPI themselves.
             continue
         fixes = list(shared)
         if build.dep is not None:
-            from buildwise.analysis.wheelcheck import alternative_fixes, coverage
-
-            cov = next((c for c in coverage(ctx) if c.dep is build.dep), None)
+            cov = by_dep.get(id(build.dep))
             if cov is not None:
                 fixes += alternative_fixes(cov)
         labels = ", ".join(i.rsplit("/", 1)[-1] for i in missing)
