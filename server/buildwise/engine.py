@@ -338,6 +338,7 @@ class Workspace:
                     ):
                         queue.append(Path(target))
         return findings, checked
+
     def contexts_under(self, root: Path) -> list[LintContext]:
         """A context for each pyproject.toml and requirements file under ``root`` (lock files are
         read through their project)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 RECORDED = Path(__file__).parent / "recorded"
 
-_EMIT = "emit() { while IFS= read -r line || [ -n \"$line\" ]; do printf '%s\\n' \"$line\"; done < \"$1\"; }"
+_EMIT = 'emit() { while IFS= read -r line || [ -n "$line" ]; do printf \'%s\\n\' "$line"; done < "$1"; }'
 
 
 def recorded(name: str, root: Path | None = None) -> str:

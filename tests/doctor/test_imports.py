@@ -15,9 +15,7 @@ import pytest
 from buildwise.analysis.imports import check_imports, library_stem, missing_library
 from buildwise.knowledge import load_knowledge
 
-GLIBC_ERROR = (
-    "ImportError: libpq.so.5: cannot open shared object file: No such file or directory"
-)
+GLIBC_ERROR = "ImportError: libpq.so.5: cannot open shared object file: No such file or directory"
 
 
 def test_loader_messages_name_the_library() -> None:

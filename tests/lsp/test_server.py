@@ -279,7 +279,7 @@ async def test_commands_show_knowledge_and_explain(client: LanguageClient) -> No
 
 @pytest.mark.asyncio
 async def test_command_doctor_checks_this_machine(client: LanguageClient, tmp_path: Path) -> None:
-    """"Check this machine": the doctor report of a project, as JSON plus the Markdown shown."""
+    """ "Check this machine": the doctor report of a project, as JSON plus the Markdown shown."""
     (tmp_path / "requirements.txt").write_text("psycopg2==2.9.10\n")
     result = await client.workspace_execute_command_async(
         types.ExecuteCommandParams(

@@ -133,7 +133,5 @@ def doctor(
                 report.advice.append(str(info.windows["notes"]))
     for build in builds:
         if not build.known:
-            report.notes.append(
-                f"{build.name}: the knowledge base does not know what its source build needs"
-            )
+            report.notes.append(f"{build.name}: the knowledge base does not know what its source build needs")
     return report

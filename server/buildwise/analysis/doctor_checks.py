@@ -196,7 +196,9 @@ class Checker:
         failing = [w for w in wanted if not _satisfies(have, w)]
         if failing:
             check = Check(ident, label, MISSING, f"rustc {have}, needs {', '.join(failing)}", evidence)
-            check.advice = "the installed rustc is too old: install a current toolchain with rustup (https://rustup.rs)"
+            check.advice = (
+                "the installed rustc is too old: install a current toolchain with rustup (https://rustup.rs)"
+            )
             return check
         return Check(ident, label, READY, f"rustc {have} (needs {', '.join(wanted)})", evidence)
 

@@ -45,8 +45,10 @@ def run_doctor(args: argparse.Namespace) -> DoctorReport:
     from buildwise.engine import Workspace, doctor_report
     from buildwise.knowledge import load_knowledge
     from buildwise.project.config import Config
+    from buildwise.project.files import FileReader, project_boundary
 
-    workspace = Workspace(load_knowledge(), overrides=Config())
+    reader = FileReader(roots=[project_boundary(args.path)])  # nothing outside the project is read
+    workspace = Workspace(load_knowledge(), reader, overrides=Config())
     index = None
     if args.online:
         from buildwise.analysis.index import IndexClient, resolve_index_url

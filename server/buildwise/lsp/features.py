@@ -203,6 +203,7 @@ def register(server: BuildwiseServer) -> None:
 
         path = _argument(list(args), "path") or ls.workspace.root_path or "."
         python = _argument(list(args), "python")
+        ls.allow_project_of(path)  # the project the user asked about may be read, like an open file
 
         def work() -> dict[str, Any]:
             try:

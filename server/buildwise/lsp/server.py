@@ -142,7 +142,9 @@ class BuildwiseServer(LanguageServer):
 
     def allow_project_of(self, path: str) -> None:
         """An open document's own repository (or project) may be read, wherever it is."""
-        directory = os.path.dirname(os.path.abspath(path))
+        directory = os.path.abspath(path)
+        if not os.path.isdir(directory):
+            directory = os.path.dirname(directory)
         if directory not in self._boundaries:
             if len(self._boundaries) > 4096:
                 self._boundaries.clear()
