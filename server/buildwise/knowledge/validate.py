@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from buildwise.knowledge.loader import (
     KnowledgeError,
@@ -32,7 +33,16 @@ from buildwise.knowledge.model import (
     parse_version,
 )
 
-PACKAGE_FACTS = ("languages", "build", "external", "wheels", "alternatives", "signatures", "optional")
+PACKAGE_FACTS = (
+    "languages",
+    "build",
+    "external",
+    "wheels",
+    "alternatives",
+    "signatures",
+    "optional",
+    "ranges",
+)
 IDENTIFIER_FACTS = ("detect", "provides")
 
 
@@ -70,6 +80,29 @@ def _package_facts_present(data: dict[str, Any]) -> list[str]:
     return present
 
 
+def _external_specs(external: dict[str, Any]) -> list[str]:
+    specs: list[str] = []
+    for value in external.values():
+        if isinstance(value, list):
+            specs += value
+        elif isinstance(value, dict):
+            for group in value.values():
+                specs += group
+    return specs
+
+
+def _dep_specs(data: dict[str, Any]) -> list[str]:
+    """Every dependency specifier an entry names: [external], [[optional]] requires, and both
+    inside each [[ranges]] item."""
+    scopes = [data, *(data.get("ranges") or [])]
+    specs: list[str] = []
+    for scope in scopes:
+        specs += _external_specs(scope.get("external") or {})
+        for part in scope.get("optional") or []:
+            specs += part.get("requires") or []
+    return specs
+
+
 def _check_package(relpath: str, stem: str, data: dict[str, Any], known_ids: set[str]) -> list[Problem]:
     out: list[Problem] = []
     name = data.get("name")
@@ -80,7 +113,9 @@ def _check_package(relpath: str, stem: str, data: dict[str, Any], known_ids: set
     for fact in _package_facts_present(data):
         if fact == "wheels":
             parts = [
-                f"wheels.{k}" for k in ("python", "abi3", "platforms", "pure", "py3") if data["wheels"].get(k)
+                f"wheels.{k}"
+                for k in ("python", "abi3", "platforms", "pure", "py3", "sdist")
+                if data["wheels"].get(k) is not None and data["wheels"].get(k) != {}
             ]
             for part in parts:
                 if not _covered(part, covered):
@@ -89,25 +124,27 @@ def _check_package(relpath: str, stem: str, data: dict[str, Any], known_ids: set
                 out.append(Problem(relpath, "no reference supports 'wheels'"))
         elif not _covered(fact, covered):
             out.append(Problem(relpath, f"no reference supports '{fact}' (cite it or list it in unverified)"))
-    for req in (data.get("build") or {}).get("requires", []):
+    ranges = data.get("ranges") or []
+    for where, build in [
+        ("build", data.get("build")),
+        *((f"ranges[{i}].build", r.get("build")) for i, r in enumerate(ranges)),
+    ]:
+        for req in (build or {}).get("requires", []):
+            try:
+                Requirement(req)
+            except InvalidRequirement as exc:
+                out.append(Problem(relpath, f"{where}.requires: {req!r} is not a PEP 508 requirement: {exc}"))
+    for i, rng in enumerate(ranges):
         try:
-            Requirement(req)
-        except InvalidRequirement as exc:
-            out.append(Problem(relpath, f"build.requires: {req!r} is not a PEP 508 requirement: {exc}"))
+            SpecifierSet(rng.get("versions", ""))
+        except InvalidSpecifier as exc:
+            out.append(Problem(relpath, f"ranges[{i}].versions: {rng.get('versions')!r}: {exc}"))
     for alt in data.get("alternatives", []):
         try:
             Requirement(alt.get("requirement", ""))
         except InvalidRequirement as exc:
             out.append(Problem(relpath, f"alternatives: {alt.get('requirement')!r}: {exc}"))
-    external = data.get("external") or {}
-    specs: list[str] = []
-    for value in external.values():
-        if isinstance(value, list):
-            specs += value
-        elif isinstance(value, dict):
-            for group in value.values():
-                specs += group
-    for text in specs:
+    for text in _dep_specs(data):
         dep = DepSpec.parse(text)
         if dep is None:
             out.append(Problem(relpath, f"external: {text!r} is not a PEP 725 dependency specifier"))
