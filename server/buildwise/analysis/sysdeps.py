@@ -101,7 +101,7 @@ def source_builds(ctx: LintContext) -> list[SourceBuild]:
 
     out: list[SourceBuild] = []
     for cov in coverage(ctx):
-        if cov.pkg is None or cov.only_binary:
+        if cov.pkg is None or cov.only_binary or cov.pkg.wheel_only:
             continue
         ids = cov.pkg.external_ids()
         if not ids:

@@ -20,6 +20,7 @@ from buildwise.analysis.coverage import (
 )
 from buildwise.analysis.index_coverage import index_verdict
 from buildwise.knowledge import KnowledgeBase, PackageInfo
+from buildwise.knowledge.variants import facts_for
 from buildwise.model import Edit, Fix
 from buildwise.project.facts import Dependency
 
@@ -107,6 +108,8 @@ def coverage(ctx: LintContext) -> list[DependencyCoverage]:
         if not dep.parsed.valid or dep.parsed.url:
             continue
         pkg = ctx.kb.package(dep.key)
+        if pkg is not None:
+            pkg = facts_for(pkg, dep.parsed.specifier)  # the releases this specifier installs
         files = ctx.index.memory.get(dep.key) if ctx.index is not None else None
         if files is not None and not files.files:
             files = None  # unknown to the index: fall back on the knowledge base
@@ -174,6 +177,16 @@ def unlocked_coverage(ctx: LintContext) -> list[DependencyCoverage]:
         for c in coverage(ctx)
         if not (c.dep.key in locked and not c.dep.is_build) and not c.only_binary and not c.no_binary
     ]
+
+
+def builds_from_source(cov: DependencyCoverage) -> bool:
+    """Whether a missing wheel makes pip build this dependency, with something to compile.
+    False for a wheel-only package (nothing to build: KB206) and for one whose native parts are
+    all optional (the build falls back to pure Python and needs nothing)."""
+    pkg = cov.pkg
+    if pkg is None or cov.source == "index":
+        return True
+    return not (pkg.wheel_only or pkg.builds_without_tools)
 
 
 def needs_text(kb: KnowledgeBase, pkg: PackageInfo | None, ecosystem: str) -> str:

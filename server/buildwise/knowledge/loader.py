@@ -23,7 +23,7 @@ import tomli
 from buildwise import __version__
 
 #: Bumped whenever the shape of the compiled index changes.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 RawTable = dict[str, Any]
 

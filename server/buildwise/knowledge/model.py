@@ -8,6 +8,8 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
+from buildwise.knowledge.variants import OptionalPart, VersionRange, build_optional, build_ranges
+
 #: Ecosystems every identifier must map (or mark not-packaged), in display order.
 REQUIRED_ECOSYSTEMS = ("debian", "fedora", "alpine", "arch", "homebrew", "conda-forge")
 #: Ecosystems users can ask for. ubuntu falls back to debian's names where it has none of its own.
@@ -107,6 +109,8 @@ class WheelInfo:
     pure: PythonRange | None = None
     #: Releases with version-independent platform wheels (py3-none-<platform>).
     py3: PythonRange | None = None
+    #: False: no release publishes an sdist (wheel-only); None: not recorded.
+    sdist: bool | None = None
 
     def first_for_python(self, python: str) -> Version | None:
         """The first release with a wheel usable by CPython ``python`` ("3.12", "3.13t")."""
@@ -176,10 +180,26 @@ class PackageInfo:
     last_reviewed: str
     notes: str | None
     raw: dict[str, Any] = field(repr=False, compare=False, hash=False)
+    #: Native parts a source build compiles only when it can ([[optional]]).
+    optional: tuple[OptionalPart, ...] = ()
+    #: Facts that differ for ranges of releases ([[ranges]]); see variants.facts_for.
+    ranges: tuple[VersionRange, ...] = ()
+    #: The [[ranges]] specifier these facts come from, when facts_for picked one.
+    range_text: str | None = None
 
     @property
     def compiles(self) -> bool:
         return bool(self.languages)
+
+    @property
+    def wheel_only(self) -> bool:
+        """No release has an sdist: pip can only install a matching wheel, never build."""
+        return self.wheels is not None and self.wheels.published and self.wheels.sdist is False
+
+    @property
+    def builds_without_tools(self) -> bool:
+        """A source build compiles nothing it requires: every native part is optional."""
+        return not self.languages and not self.external_ids() and bool(self.optional)
 
     def external_ids(self, which: tuple[str, ...] = ("build-requires", "host-requires")) -> list[str]:
         """Identifiers a source build needs, build tools first, without duplicates."""
@@ -281,6 +301,7 @@ def build_wheels(raw: dict[str, Any] | None) -> WheelInfo | None:
         abi3=abi3,
         platforms=platforms,
         notes=raw.get("notes"),
+        sdist=raw["sdist"] if isinstance(raw.get("sdist"), bool) else None,
     )
 
 
@@ -342,6 +363,8 @@ def build_package(key: str, raw: dict[str, Any]) -> PackageInfo:
         last_reviewed=str(raw.get("last_reviewed", "")),
         notes=raw.get("notes"),
         raw=raw,
+        optional=build_optional(raw.get("optional"), _deps),
+        ranges=build_ranges(raw.get("ranges")),
     )
 
 

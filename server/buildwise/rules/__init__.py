@@ -37,6 +37,7 @@ RULE_MODULES = (
     "kb203_no_wheel_for_platform",
     "kb204_only_binary_conflict",
     "kb205_sdist_only_native",
+    "kb206_no_installable_release",
     "kb301_undocumented_os_dependency",
     "kb302_invalid_external_dependency",
     "kb303_legacy_external_syntax",

@@ -38,6 +38,7 @@ from buildwise.analysis.coverage import Status
 from buildwise.analysis.lockreport import lock_findings
 from buildwise.analysis.wheelcheck import (
     alternative_fixes,
+    builds_from_source,
     ecosystem_for,
     needs_text,
     platforms_of,
@@ -61,6 +62,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     if ctx.kind == "lock":
         return
     for cov in unlocked_coverage(ctx):
+        if not builds_from_source(cov):  # wheel-only (KB206) or nothing to compile
+            continue
         failing = cov.with_status(Status.NO_PYTHON)
         if not failing or cov.with_status(Status.PREDATES):
             continue

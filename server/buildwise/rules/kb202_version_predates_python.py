@@ -30,7 +30,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from buildwise.analysis.coverage import Status
-from buildwise.analysis.wheelcheck import alternative_fixes, coverage, floor_fix, pythons_of
+from buildwise.analysis.wheelcheck import (
+    alternative_fixes,
+    builds_from_source,
+    coverage,
+    floor_fix,
+    pythons_of,
+)
 from buildwise.model import Finding, Severity
 
 if TYPE_CHECKING:
@@ -45,6 +51,8 @@ FIX = "unsafe"
 
 def check(ctx: LintContext) -> Iterator[Finding]:
     for cov in coverage(ctx):
+        if not builds_from_source(cov):  # wheel-only (KB206) or nothing to compile
+            continue
         failing = cov.with_status(Status.PREDATES)
         if not failing:
             continue

@@ -32,6 +32,7 @@ from buildwise.analysis.coverage import Status
 from buildwise.analysis.lockreport import lock_findings
 from buildwise.analysis.wheelcheck import (
     alternative_fixes,
+    builds_from_source,
     ecosystem_for,
     floor_fix,
     needs_text,
@@ -56,6 +57,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     if ctx.kind == "lock":
         return
     for cov in unlocked_coverage(ctx):
+        if not builds_from_source(cov):  # wheel-only (KB206) or nothing to compile
+            continue
         # Pythons KB201/KB202 already report have a worse problem than the platform.
         worse = {v.python for v in cov.with_status(Status.PREDATES, Status.NO_PYTHON)}
         failing = [v for v in cov.with_status(Status.NO_PLATFORM) if v.python not in worse]
