@@ -1,4 +1,4 @@
-"""``kb-lint kb validate|show|list``: read and check the knowledge base."""
+"""``kb-lint kb validate|show|list|stats``: read and check the knowledge base."""
 
 from __future__ import annotations
 
@@ -31,6 +31,11 @@ def add_parser(sub: Any) -> None:
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.add_argument("--distro", help="only this ecosystem's packages (debian, fedora, alpine...)")
 
+    stats = kb_sub.add_parser("stats", help="counts, and coverage of a ranked list of projects")
+    from buildwise.cli import kb_stats
+
+    kb_stats.add_arguments(stats)
+
     lst = kb_sub.add_parser("list", help="list knowledge-base entries")
     lst.add_argument("--language", help="only packages compiling this language (c, cxx, rust...)")
     lst.add_argument("--identifier", help="only packages needing this identifier (dep:generic/libpq)")
@@ -45,6 +50,10 @@ def run(args: argparse.Namespace, out: Any) -> int:
     kb = load_knowledge()
     if args.kb_command == "show":
         return _show(kb, args, out)
+    if args.kb_command == "stats":
+        from buildwise.cli import kb_stats
+
+        return kb_stats.run(kb, args, out)
     return _list(kb, args, out)
 
 
