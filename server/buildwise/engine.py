@@ -20,14 +20,16 @@ from buildwise.knowledge.loader import cache_dir
 from buildwise.model import Finding, Severity, Span
 from buildwise.parse.lock_schema import LockProblem
 from buildwise.parse.locks import parse_lock
+from buildwise.parse.poetry import poetry_dependencies
 from buildwise.project import (
     IncludeGraph,
     Project,
     load_requirements_document,
 )
-from buildwise.project.config import Config
-from buildwise.project.facts import pyproject_dependencies, requirements_dependencies
+from buildwise.project.config import Config, _path_matches
+from buildwise.project.facts import declared_dependencies, pyproject_dependencies, requirements_dependencies
 from buildwise.project.files import FileReader, discover, is_lock_file, is_pyproject
+from buildwise.project.manifests import manifest_kind, parse_manifest
 from buildwise.project.repodocs import RepoDocs
 from buildwise.project.sourcetree import SourceTree
 from buildwise.project.targets import supported_pythons
@@ -168,6 +170,8 @@ class Workspace:
         self._trees: dict[str, SourceTree] = {}
         self._docs: dict[str, RepoDocs] = {}
         self._index_clients: dict[str, IndexClient] = {}
+        #: Files named on the command line (a .py file there is a PEP 723 script).
+        self.explicit_files: set[str] = set()
         #: Work from the index cache only (``--offline``), never the network.
         self.index_offline = False
         #: Test-data folders the last ``lint_paths`` left out (for ``--verbose``).
@@ -251,6 +255,7 @@ class Workspace:
                 return None
             ctx = LintContext(self.kb, project, path, "pyproject", pyproject=doc)
             ctx.dependencies = pyproject_dependencies(doc.toml)
+            ctx.problems = poetry_dependencies(doc.toml).problems
             return ctx
         if is_lock_file(path):
             read = self.reader.read(path)
@@ -261,11 +266,34 @@ class Workspace:
                 verb = "is " if read.problem_at else ""
                 lock.problems.insert(0, LockProblem(at, f"{name} {verb}{read.problem}"))
             return LintContext(self.kb, project, path, "lock", lock=lock)
+        kind = manifest_kind(path, explicit=self.is_script(path, project))
+        if kind is not None:
+            read = self.reader.read(path)
+            if read.text is None:
+                return None
+            manifest = parse_manifest(read.text, path, kind)
+            if kind == "script" and manifest.requires_python:
+                project = project.with_python(manifest.requires_python, "script requires-python")
+            ctx = LintContext(self.kb, project, path, "manifest", manifest=manifest)
+            ctx.dependencies = declared_dependencies(path, manifest.requirements)
+            ctx.problems = manifest.problems
+            return ctx
+        if path.endswith(".py"):
+            return None  # a Python file that is not a script kb-lint was asked to read
         graph = graph or IncludeGraph(self.reader)
         req = load_requirements_document(path, graph)
         ctx = LintContext(self.kb, project, path, "requirements", requirements=req)
         ctx.dependencies = requirements_dependencies(path, req.parsed.requirements, constraint=req.constraint)
         return ctx
+
+    def is_script(self, path: str, project: Project) -> bool:
+        """A .py file (other than setup.py) whose PEP 723 block kb-lint reads: named on the command
+        line, or matched by ``[tool.kb-lint] scripts``."""
+        if not path.endswith(".py") or os.path.basename(path) == "setup.py":
+            return False
+        if os.path.normcase(os.path.abspath(path)) in self.explicit_files:
+            return True
+        return any(_path_matches(project.relpath(path), g) for g in project.config.scripts)
 
     def lint_file(
         self, path: str, graph: IncludeGraph | None = None, ctx: LintContext | None = None
@@ -314,6 +342,8 @@ class Workspace:
                 skipped=self.skipped,
             )
         )
+        self.explicit_files |= {os.path.normcase(os.path.abspath(p)) for p in paths if p.is_file()}
+        queue += self._configured_scripts(queue)
         contexts = self._prefetch_index(queue, graph)
         while queue:
             path = queue.pop(0)
@@ -326,7 +356,9 @@ class Workspace:
                 continue
             checked.append(str(path))
             findings += self.lint_file(str(path), graph, contexts.get(str(path)))
-            if not is_pyproject(path) and not is_lock_file(path):
+            if manifest_kind(path) is not None:
+                queue += self._manifest_includes(path)
+            elif not is_pyproject(path) and not is_lock_file(path) and not str(path).endswith(".py"):
                 _read, parsed = graph.load(str(path))
                 for include in parsed.includes if parsed is not None else ():
                     target = graph.target_path(str(path), include)
@@ -338,6 +370,27 @@ class Workspace:
                     ):
                         queue.append(Path(target))
         return findings, checked
+
+    def _configured_scripts(self, found: list[Path]) -> list[Path]:
+        """Scripts matched by ``[tool.kb-lint] scripts`` in the projects found."""
+        out: list[Path] = []
+        for path in found:
+            if not is_pyproject(path):
+                continue
+            project = self.project_for(path)
+            for pattern in project.config.scripts:
+                out += sorted(p for p in project.root.glob(pattern) if p.is_file() and p.suffix == ".py")
+        return out
+
+    def _manifest_includes(self, path: Path) -> list[Path]:
+        """Requirements files a setup.cfg reads (``install_requires = file: requirements.in``)."""
+        if path.name != "setup.cfg":
+            return []
+        read = self.reader.read(path)
+        if read.text is None:
+            return []
+        manifest = parse_manifest(read.text, str(path), "setup.cfg")
+        return [path.parent / name for name in manifest.includes if (path.parent / name).is_file()]
 
     def contexts_under(self, root: Path) -> list[LintContext]:
         """A context for each pyproject.toml and requirements file under ``root`` (lock files are

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from buildwise.analysis.index import IndexClient
 from buildwise.knowledge import KnowledgeBase
 from buildwise.model import Finding, Fix, Severity, Span
+from buildwise.parse.declared import DependencyFile, Problem
 from buildwise.parse.locks import LockFile
 from buildwise.project import Project, PyprojectDocument, RequirementsDocument
 from buildwise.project.config import Config
@@ -39,10 +40,14 @@ class LintContext:
     kb: KnowledgeBase
     project: Project
     path: str
-    kind: str  # "pyproject" | "requirements"
+    kind: str  # "pyproject" | "requirements" | "lock" | "manifest"
     pyproject: PyprojectDocument | None = None
     requirements: RequirementsDocument | None = None
     lock: LockFile | None = None
+    #: setup.cfg, setup.py, Pipfile, Pipfile.lock, tox.ini, a conda environment, a PEP 723 script
+    manifest: DependencyFile | None = None
+    #: What the document's format parser found wrong (Poetry tables, the files above), by kind.
+    problems: list[Problem] = field(default_factory=list)
     #: Index answers already in memory (opt-in online mode); rules never wait for the network.
     index: IndexClient | None = None
     dependencies: list[Dependency] = field(default_factory=list)
@@ -63,6 +68,8 @@ class LintContext:
             return self.requirements.parsed.lines
         if self.lock is not None:
             return self.lock.doc.index.lines
+        if self.manifest is not None:
+            return self.manifest.lines
         return []
 
     def report(

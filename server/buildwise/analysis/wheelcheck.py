@@ -250,14 +250,24 @@ def ecosystem_for(ctx: LintContext, platforms: list[str]) -> str:
 
 
 def floor_fix(cov: DependencyCoverage, floor_version: object, why: str) -> Fix | None:
+    """Raise the dependency's lower bound to ``floor_version``, written in its file's syntax
+    (Poetry keeps its ``^``/``~``); none for a lock file's pins."""
     from packaging.version import Version
 
     dep = cov.dep
-    if not isinstance(floor_version, Version) or dep.parsed.specifier_range is None:
+    if not isinstance(floor_version, Version) or not dep.editable:
+        return None
+    converted = dep.converted
+    if (converted.specifier_span is None) if converted is not None else dep.parsed.specifier_range is None:
         return None
     new_spec = raise_floor(dep.parsed.specifier, floor_version)
+    if converted is not None and dep.syntax == "poetry":
+        from buildwise.parse.poetry import poetry_floor
+
+        new_spec = poetry_floor(converted.written_specifier, str(floor_version), new_spec)
+    glue = " " if new_spec[:1] in ("^", "~") and not new_spec.startswith("~=") else ""
     return Fix(
-        f"Require {dep.parsed.name}{new_spec} ({why})",
+        f"Require {dep.parsed.name}{glue}{new_spec} ({why})",
         (Edit(dep.path, dep.specifier_span, str(new_spec)),),
         safe=False,
     )
@@ -266,6 +276,8 @@ def floor_fix(cov: DependencyCoverage, floor_version: object, why: str) -> Fix |
 def alternative_fixes(cov: DependencyCoverage) -> list[Fix]:
     dep = cov.dep
     fixes: list[Fix] = []
+    if not dep.editable:
+        return fixes
     for alt in cov.pkg.alternatives if cov.pkg is not None else ():
         if alt.kind not in ("binary", "successor", "pure", "bundled"):
             continue

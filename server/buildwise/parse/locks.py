@@ -1,66 +1,22 @@
-"""uv.lock and pylock.toml (PEP 751): every locked distribution with its wheel file names, its
-dependency edges (with markers) and the position of its entry."""
+"""Lock files: uv.lock and pylock.toml (PEP 751) read here, poetry.lock and pdm.lock in
+tool_locks; each gives every locked distribution with its wheel file names, its dependency edges
+(with markers) and the position of its entry (the model is in lock_model)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from buildwise.model import Span
+from buildwise.parse.lock_model import Edge as Edge
+from buildwise.parse.lock_model import LockedPackage as LockedPackage
+from buildwise.parse.lock_model import LockFile as LockFile
+from buildwise.parse.lock_model import wheel_filename as wheel_filename
 from buildwise.parse.lock_schema import PYLOCK, UV_LOCK, LockProblem, span_of, validate
 from buildwise.parse.toml import parse_toml
 from buildwise.parse.toml_document import TomlDocument
-
-
-@dataclass(frozen=True)
-class Edge:
-    name: str
-    marker: str | None = None
-    version: str | None = None
-
-
-@dataclass
-class LockedPackage:
-    name: str
-    key: str
-    version: str | None
-    index: int
-    wheels: list[str]
-    has_sdist: bool
-    #: registry | editable | virtual | directory | git | url | path
-    source: str
-    dependencies: list[Edge] = field(default_factory=list)
-    #: pylock: when the package is installed at all
-    marker: str | None = None
-    #: uv: the forks of the resolution this entry belongs to
-    resolution_markers: list[str] = field(default_factory=list)
-    span: Span | None = None
-
-    @property
-    def is_project(self) -> bool:
-        return self.source in ("editable", "virtual", "directory")
-
-
-@dataclass
-class LockFile:
-    path: str
-    kind: str  # "uv" | "pylock"
-    doc: TomlDocument
-    packages: list[LockedPackage]
-    requires_python: str | None
-    #: Fields of the wrong type (left out of ``packages``) and entries without a name.
-    problems: list[LockProblem] = field(default_factory=list)
-
-    def by_key(self, key: str) -> list[LockedPackage]:
-        return [p for p in self.packages if p.key == key]
-
-
-def wheel_filename(url_or_name: str) -> str:
-    tail = url_or_name.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-    return tail
+from buildwise.parse.tool_locks import lock_requires_python, pdm_packages, poetry_packages
 
 
 def _uv_source(source: Any) -> str:
@@ -166,10 +122,23 @@ def is_pylock_name(name: str) -> bool:
     return name == "pylock.toml" or re.fullmatch(r"pylock\.[^.]+\.toml", name) is not None
 
 
+#: Lock files by name -> kind (pylock.<name>.toml is matched by ``is_pylock_name``).
+LOCK_NAMES = {"uv.lock": "uv", "pylock.toml": "pylock", "poetry.lock": "poetry", "pdm.lock": "pdm"}
+
+
+def lock_kind(name: str) -> str | None:
+    if is_pylock_name(name):
+        return "pylock"
+    return LOCK_NAMES.get(name)
+
+
 def parse_lock(text: str, path: str) -> LockFile:
     doc = parse_toml(text, path)
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
-    kind = "pylock" if is_pylock_name(name) else "uv"
+    kind = lock_kind(name) or "uv"
+    if kind in ("poetry", "pdm"):
+        packages = poetry_packages(doc) if kind == "poetry" else pdm_packages(doc)
+        return LockFile(path, kind, doc, packages, lock_requires_python(doc, kind))
     data, problems = validate(doc, PYLOCK if kind == "pylock" else UV_LOCK)
     if kind == "pylock":
         packages = _pylock_packages(doc, data, problems)

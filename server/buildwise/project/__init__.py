@@ -3,6 +3,7 @@ requirements files that belong to it (with their -r/-c includes resolved)."""
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,9 +148,15 @@ class Project:
 
     def requires_python_text(self) -> tuple[str | None, str]:
         """project.requires-python, else the lock file's requires-python: (text, where from)."""
+        own: tuple[str, str] | None = self.__dict__.get("_own_python")
+        if own is not None:
+            return own
         spec, _error = requires_python(self.toml)
         if spec is not None:
             return str(self.toml.get("project", "requires-python")) if self.toml else None, "requires-python"
+        declared = self.declared_python
+        if declared[0] is not None:
+            return declared
         lock = self.lock
         if lock is not None and lock.requires_python:
             return lock.requires_python, f"{os.path.basename(lock.path)} requires-python"
@@ -167,6 +174,26 @@ class Project:
             self.__dict__["_signals"] = found
         signals: Signals = self.__dict__["_signals"]
         return signals
+
+    @property
+    def declared_python(self) -> tuple[str | None, str]:
+        """The Python versions a file other than [project] declares (Poetry's python,
+        python_requires, Pipfile [requires], a conda environment), and which file."""
+        if "_declared_python" not in self.__dict__:
+            from buildwise.project.manifests import declared_python
+
+            self.__dict__["_declared_python"] = declared_python(self.toml, self.root, self.reader)
+        found: tuple[str | None, str] = self.__dict__["_declared_python"]
+        return found
+
+    def with_python(self, specifier: str, origin: str) -> Project:
+        """This project, for a file that declares its own Pythons (a script's requires-python);
+        explicit targets (settings, CLI) still win."""
+        clone = copy.copy(self)
+        clone.__dict__ = dict(self.__dict__)
+        clone.__dict__["_own_python"] = (specifier, origin)
+        clone._targets = None
+        return clone
 
     @property
     def source_tree(self) -> SourceTree:
@@ -193,7 +220,7 @@ class Project:
         """The project's uv.lock or pylock.toml, parsed once per project (None when it has none)."""
         if "_lock" not in self.__dict__:
             self.__dict__["_lock"] = None
-            for name in ("uv.lock", "pylock.toml"):
+            for name in ("uv.lock", "pylock.toml", "poetry.lock", "pdm.lock"):
                 path = self.root / name
                 read = self.reader.read(path)
                 if read.text is not None:
@@ -235,6 +262,12 @@ class Project:
     def looks_like_package(self) -> bool:
         """A [project] table or a setup.py/setup.cfg: something pip would build."""
         toml = self.toml
+        if toml is not None:
+            from buildwise.parse.poetry import is_package
+
+            poetry_package = is_package(toml)
+            if poetry_package is not None:
+                return poetry_package
         return bool(
             (toml is not None and isinstance(toml.get("project"), dict))
             or self.source_tree.has_setup_py

@@ -50,11 +50,17 @@ class BuildSystemProposal:
         return f"[build-system]\nrequires = [{items}]\nbuild-backend = {quote}{self.backend}{quote}\n"
 
 
-def propose_build_system(tree: SourceTree) -> BuildSystemProposal:
-    """The backend that fits what the tree shows: maturin for a PyO3 crate, scikit-build-core for a
-    CMake project, meson-python for a Meson project, setuptools otherwise; plus the build-time tools
-    the tree needs (Cython, pybind11, numpy...) so one fix leaves nothing for KB103 to report."""
-    if tree.cargo_toml and tree.uses_pyo3 and not tree.has_setup_py:
+def propose_build_system(tree: SourceTree, *, poetry: bool = False) -> BuildSystemProposal:
+    """The backend that fits what the tree shows: poetry-core for a project described by
+    [tool.poetry], maturin for a PyO3 crate, scikit-build-core for a CMake project, meson-python
+    for a Meson project, setuptools otherwise; plus the build-time tools the tree needs (Cython,
+    pybind11, numpy...) so one fix leaves nothing for KB103 to report."""
+    if poetry:
+        # Poetry's documented [build-system] (python-poetry.org/docs/pyproject/#poetry-and-pep-517)
+        base = BuildSystemProposal(
+            "poetry.core.masonry.api", ("poetry-core>=1.0.0",), "[tool.poetry] describes the package"
+        )
+    elif tree.cargo_toml and tree.uses_pyo3 and not tree.has_setup_py:
         base = BuildSystemProposal("maturin", ("maturin>=1,<2",), "Cargo.toml uses PyO3")
     elif tree.cmakelists and not tree.has_setup_py:
         base = BuildSystemProposal(

@@ -51,6 +51,8 @@ class Config:
     distro: str | None = None
     #: Check test-data trees (tests/cases, fixtures ...) found while walking a directory.
     include_test_data: bool = False
+    #: Globs (relative to the project root) of Python scripts whose PEP 723 metadata is checked.
+    scripts: tuple[str, ...] = ()
 
     def enabled(self, code: str, path: str | None = None) -> bool:
         selected = any(code.startswith(p) for p in (*self.select, *self.extend_select))
@@ -128,6 +130,7 @@ KNOWN_KEYS = (
     "index-url",
     "distro",
     "include-test-data",
+    "scripts",
 )
 
 
@@ -151,10 +154,10 @@ def parse_config(table: Any) -> tuple[Config, list[ConfigProblem]]:
             changes["severity"] = _severity_table(value, key, problems)
         elif raw_key == "per-file-ignores":
             changes["per_file_ignores"] = _per_file_ignores(value, key, problems)
-        elif raw_key == "exclude":
+        elif raw_key in ("exclude", "scripts"):
             strings = _strings(value, key, problems)
             if strings is not None:
-                changes["exclude"] = strings
+                changes[raw_key] = strings
         elif raw_key == "python":
             strings = _strings(value, key, problems)
             if strings is not None:

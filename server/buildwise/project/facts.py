@@ -9,6 +9,7 @@ from typing import Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from buildwise.model import Position, Span
+from buildwise.parse.declared import Declared
 from buildwise.parse.requirement import ParsedRequirement, parse_requirement
 from buildwise.parse.requirements import RequirementLine
 from buildwise.parse.toml_document import ArrayInfo, TomlDocument
@@ -17,7 +18,17 @@ from buildwise.parse.toml_document import ArrayInfo, TomlDocument
 class Dependency:
     """One requirement string in a document, wherever it came from, with lazily computed ranges."""
 
-    __slots__ = ("_locate", "_spans", "constraint", "group", "index", "parsed", "path", "req_line")
+    __slots__ = (
+        "_locate",
+        "_spans",
+        "constraint",
+        "declared",
+        "group",
+        "index",
+        "parsed",
+        "path",
+        "req_line",
+    )
 
     def __init__(
         self,
@@ -29,8 +40,12 @@ class Dependency:
         index: int = 0,
         req_line: RequirementLine | None = None,
         constraint: bool = False,
+        declared: Declared | None = None,
     ) -> None:
         self.parsed = parsed
+        #: Set for formats other than pyproject arrays and requirements files (Poetry, setup.cfg,
+        #: Pipfile...): where the name and version are written when the file has its own syntax.
+        self.declared = declared
         self.group = group
         self.path = path
         self.index = index
@@ -41,7 +56,32 @@ class Dependency:
 
     @property
     def is_build(self) -> bool:
-        return self.group == "build-system.requires"
+        return self.group == "build-system.requires" or (self.declared is not None and self.declared.build)
+
+    @property
+    def converted(self) -> Declared | None:
+        """The declaration, when the file writes it in its own syntax (so the PEP 508 text's
+        columns are not the file's)."""
+        declared = self.declared
+        return declared if declared is not None and declared.verbatim is None else None
+
+    @property
+    def editable(self) -> bool:
+        """Whether fixes may edit it (a lock file's pins get findings, never edits)."""
+        return self.declared is None or self.declared.syntax != "locked"
+
+    @property
+    def syntax(self) -> str:
+        return self.declared.syntax if self.declared is not None else "pep508"
+
+    @property
+    def specifier_text(self) -> str:
+        """The version constraint as the file writes it (``^1.26`` in Poetry, ``>=4.9,<5``)."""
+        converted = self.converted
+        if converted is not None:
+            written = (converted.written_specifier or "").strip()
+            return "" if written == "*" else written
+        return self.parsed.specifier_text
 
     @property
     def key(self) -> str:
@@ -71,15 +111,23 @@ class Dependency:
 
     @property
     def name_span(self) -> Span:
+        converted = self.converted
+        if converted is not None:
+            return converted.name_span or self.span
         return self._sub(self.parsed.name_range)
 
     @property
     def specifier_span(self) -> Span:
         """The version specifier, or the name when there is none."""
+        converted = self.converted
+        if converted is not None:
+            return converted.specifier_span or self.name_span
         return self._sub(self.parsed.specifier_range or self.parsed.name_range)
 
     @property
     def error_span(self) -> Span:
+        if self.converted is not None:
+            return self.specifier_span
         return self._sub(self.parsed.error_range)
 
     def __repr__(self) -> str:
@@ -94,7 +142,11 @@ def _array_locator(array: ArrayInfo, index: int) -> Callable[[], tuple[Span, Spa
     return locate
 
 
-def _array_dependencies(doc: TomlDocument, path: tuple[str, ...], group: str) -> list[Dependency]:
+def _array_dependencies(
+    doc: TomlDocument, path: tuple[str, ...], group: str, *, tool: bool = False
+) -> list[Dependency]:
+    """The requirement strings of one array. ``tool``: an environment manager's list (PDM, hatch),
+    where ``-e path`` entries and ``{root:uri}`` context fields are not requirements."""
     values = doc.get(*path)
     info = doc.key(*path)
     if not isinstance(values, list) or info is None or info.array is None:
@@ -102,6 +154,8 @@ def _array_dependencies(doc: TomlDocument, path: tuple[str, ...], group: str) ->
     out: list[Dependency] = []
     array = info.array
     for i, value in enumerate(values):
+        if tool and isinstance(value, str) and (value.lstrip().startswith("-") or "{" in value):
+            continue
         if isinstance(value, str):
             out.append(
                 Dependency(parse_requirement(value), group, doc.path, _array_locator(array, i), index=i)
@@ -123,7 +177,57 @@ def pyproject_dependencies(doc: TomlDocument) -> list[Dependency]:
     if isinstance(groups, dict):
         for group in groups:
             deps += _array_dependencies(doc, ("dependency-groups", group), f"dependency-groups.{group}")
+    return deps + tool_dependencies(doc)
+
+
+def tool_dependencies(doc: TomlDocument) -> list[Dependency]:
+    """What project tools declare in pyproject.toml besides the standard tables: Poetry's
+    dependency tables, PDM's dev-dependencies, hatch environments' dependencies."""
+    from buildwise.parse.poetry import poetry_dependencies
+
+    deps = declared_dependencies(doc.path, poetry_dependencies(doc).requirements)
+    pdm = doc.get("tool", "pdm", "dev-dependencies")
+    if isinstance(pdm, dict):
+        for group in pdm:
+            deps += _array_dependencies(
+                doc,
+                ("tool", "pdm", "dev-dependencies", group),
+                f"tool.pdm.dev-dependencies.{group}",
+                tool=True,
+            )
+    envs = doc.get("tool", "hatch", "envs")
+    if isinstance(envs, dict):
+        for env, table in envs.items():
+            for key in ("dependencies", "extra-dependencies"):
+                if isinstance(table, dict) and key in table:
+                    deps += _array_dependencies(
+                        doc, ("tool", "hatch", "envs", env, key), f"tool.hatch.envs.{env}.{key}", tool=True
+                    )
     return deps
+
+
+def declared_dependencies(path: str, declared: list[Declared]) -> list[Dependency]:
+    """Dependencies of a format's own parser (Poetry, setup.cfg, setup.py, Pipfile...)."""
+    out = []
+    for i, item in enumerate(declared):
+        out.append(
+            Dependency(
+                parse_requirement(item.requirement),
+                item.group,
+                path,
+                _declared_locator(item),
+                index=i,
+                declared=item,
+            )
+        )
+    return out
+
+
+def _declared_locator(item: Declared) -> Callable[[], tuple[Span, Span | None]]:
+    def locate() -> tuple[Span, Span | None]:
+        return item.span, item.verbatim
+
+    return locate
 
 
 def requirements_dependencies(

@@ -162,8 +162,43 @@ def is_pyproject(path: str | Path) -> bool:
 
 
 def is_lock_file(path: str | Path) -> bool:
+    """uv.lock, pylock.toml (and pylock.<name>.toml), poetry.lock, pdm.lock."""
     name = Path(path).name
-    return name == "uv.lock" or name == "pylock.toml" or bool(re.fullmatch(r"pylock\.[^.]+\.toml", name))
+    return name in ("uv.lock", "pylock.toml", "poetry.lock", "pdm.lock") or bool(
+        re.fullmatch(r"pylock\.[^.]+\.toml", name)
+    )
+
+
+#: File name -> format, for the files kb-lint finds on its own.
+MANIFEST_NAMES = {
+    "setup.cfg": "setup.cfg",
+    "setup.py": "setup.py",
+    "Pipfile": "Pipfile",
+    "Pipfile.lock": "Pipfile.lock",
+    "tox.ini": "tox.ini",
+    "environment.yml": "conda",
+    "environment.yaml": "conda",
+}
+_CONDA_NAME = re.compile(r"^(environment|conda)([._-][\w.-]+)?\.ya?ml$")
+
+
+def manifest_kind(path: str | Path, *, explicit: bool = False) -> str | None:
+    """The format of a dependency file by its name; ``explicit`` (named on the command line or
+    matched by ``[tool.kb-lint] scripts``): any other ``.py`` file is a PEP 723 script."""
+    name = Path(path).name
+    kind = MANIFEST_NAMES.get(name)
+    if kind is not None:
+        return kind
+    if _CONDA_NAME.match(name) and not name.startswith("conda-lock"):
+        return "conda"
+    if explicit and name.endswith(".py"):
+        return "script"
+    return None
+
+
+def is_manifest(path: str | Path) -> bool:
+    """setup.cfg, setup.py, Pipfile, Pipfile.lock, tox.ini, conda environment files."""
+    return manifest_kind(path) is not None
 
 
 def discover(
@@ -208,7 +243,10 @@ def discover(
             )
             for name in sorted(filenames):
                 if not (
-                    is_pyproject(name) or is_lock_file(name) or is_requirements_file(Path(dirpath) / name)
+                    is_pyproject(name)
+                    or is_lock_file(name)
+                    or is_requirements_file(Path(dirpath) / name)
+                    or is_manifest(name)
                 ):
                     continue
                 candidate = Path(dirpath) / name

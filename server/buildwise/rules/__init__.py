@@ -28,6 +28,7 @@ RULE_MODULES = (
     "kb003_requirements_include_problem",
     "kb004_invalid_configuration",
     "kb005_invalid_lock_file",
+    "kb006_dynamic_dependencies",
     "kb101_missing_build_system",
     "kb102_backend_not_in_requires",
     "kb103_build_tool_missing",

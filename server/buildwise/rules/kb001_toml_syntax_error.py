@@ -1,8 +1,11 @@
-"""pyproject.toml (or a uv.lock / pylock.toml) is not valid TOML, or cannot be read as UTF-8 text.
+"""pyproject.toml (or a lock file, Pipfile, setup.cfg, setup.py...) cannot be parsed, or read as UTF-8 text.
 
 ## What it does
 Reports each syntax error at its position, with the parser's own reason, and files that cannot be
-read as text (not UTF-8, too large, unreadable).
+read as text (not UTF-8, too large, unreadable). Besides pyproject.toml and the TOML lock files
+(uv.lock, pylock.toml, poetry.lock, pdm.lock) it covers the other files kb-lint reads: a Pipfile or
+a script's `# /// script` block (TOML), Pipfile.lock (JSON), setup.cfg and tox.ini (INI, as
+configparser reads them) and setup.py (Python syntax; the file is parsed, never run).
 
 ## Why is this bad?
 pip, build backends and every other tool refuse a pyproject.toml they cannot parse, usually with
@@ -39,7 +42,7 @@ if TYPE_CHECKING:
 CODE = "KB001"
 NAME = "toml-syntax-error"
 SEVERITY = Severity.ERROR
-APPLIES_TO = ("pyproject", "lock")
+APPLIES_TO = ("pyproject", "lock", "manifest")
 FIX = "none"
 
 
@@ -47,6 +50,11 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     if ctx.lock is not None:
         for error in ctx.lock.doc.errors:
             yield ctx.report(error.span, error.message)
+        return
+    if ctx.manifest is not None:
+        for problem in ctx.problems:
+            if problem.kind == "syntax":
+                yield ctx.report(problem.span, problem.message)
         return
     doc = ctx.pyproject
     if doc is None:

@@ -6,6 +6,11 @@ Checks every requirement: `build-system.requires`, `project.dependencies`,
 also reports options pip does not accept). The message carries packaging's own reason, and the range
 points at the character where the string stops making sense.
 
+The same goes for the other places dependencies are declared: Poetry's dependency tables (a
+constraint Poetry rejects, such as `^abc`), PDM dev-dependencies, hatch environments, setup.cfg and
+setup.py (`install_requires`, `setup_requires`, `extras_require`, `python_requires`), a Pipfile and
+its lock, a script's `# /// script` block, tox `deps` and a conda environment's `pip:` list.
+
 ## Why is this bad?
 pip stops at the first invalid requirement, often after resolving and downloading everything before
 it. A build backend rejects an invalid `dependencies` entry when it builds the package's metadata, so
@@ -39,7 +44,7 @@ if TYPE_CHECKING:
 CODE = "KB002"
 NAME = "invalid-requirement"
 SEVERITY = Severity.ERROR
-APPLIES_TO = ("pyproject", "requirements")
+APPLIES_TO = ("pyproject", "requirements", "manifest")
 FIX = "none"
 
 _ARRAYS = (
@@ -60,6 +65,11 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     if ctx.requirements is not None:
         for problem in ctx.requirements.parsed.problems:
             yield ctx.report(problem.span, problem.message)
+    for found in ctx.problems:
+        if found.kind == "invalid":
+            yield ctx.report(found.span, found.message)
+    if ctx.manifest is not None:
+        yield from _manifest_python(ctx)
     if ctx.pyproject is not None:
         yield from _non_strings(ctx)
         yield from _requires_python(ctx)
@@ -96,3 +106,16 @@ def _requires_python(ctx: LintContext) -> Iterator[Finding]:
     info = doc.key("project", "requires-python")
     if error and info is not None:
         yield ctx.report(info.value_span, error)
+
+
+def _manifest_python(ctx: LintContext) -> Iterator[Finding]:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    assert ctx.manifest is not None
+    text, span = ctx.manifest.requires_python, ctx.manifest.requires_python_span
+    if text is None or span is None:
+        return
+    try:
+        SpecifierSet(text)
+    except InvalidSpecifier:
+        yield ctx.report(span, f"python version {text!r} is not a valid version specifier")

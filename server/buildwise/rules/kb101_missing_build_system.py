@@ -77,8 +77,13 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         return
     if not toml.valid and any(e.span.start.line == 0 for e in toml.errors):
         return  # a broken first line may well be a mangled [build-system] header
-    proposal = propose_build_system(ctx.project.source_tree)
-    span = toml.span_of("project") or Span.of(0, 0, 0, len(toml.index.line(0)))
+    poetry = isinstance(toml.get("tool", "poetry"), dict) and not isinstance(toml.get("project"), dict)
+    proposal = propose_build_system(ctx.project.source_tree, poetry=poetry)
+    span = (
+        toml.span_of("project")
+        or (toml.span_of("tool", "poetry") if poetry else None)
+        or Span.of(0, 0, 0, len(toml.index.line(0)))
+    )
     fix = Fix(
         f"Add [build-system] using {proposal.backend} ({proposal.why})",
         (insert_before_first_table(toml, proposal.table()),),

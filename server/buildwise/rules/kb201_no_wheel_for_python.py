@@ -2,8 +2,11 @@
 
 ## What it does
 For each dependency the knowledge base knows (in `project.dependencies`, optional dependencies,
-dependency groups, `build-system.requires` and requirements files), checks every target CPython
-(from `requires-python`, `[tool.kb-lint] python`, `--python` or the editor setting) against the
+dependency groups, `build-system.requires`, requirements files, Poetry/PDM/hatch tables, setup.cfg,
+setup.py, Pipfile and Pipfile.lock, scripts, tox and conda files), checks every target CPython
+(from `requires-python` or the file that declares the Python versions: Poetry's `python`,
+`python_requires`, Pipfile `[requires]`; `[tool.kb-lint] python`, `--python` or the editor
+setting) against the
 releases the knowledge base records as publishing wheels for it. Reports the dependency when every
 release its specifier admits lacks a wheel for a target: typically a lower bound above the last
 release that still shipped wheels for an older Python. Environment markers are evaluated per target.
@@ -22,7 +25,7 @@ dependencies = ["numpy>=2.1"]   # numpy 2.1 dropped Python 3.9: no wheel there
 
 ## Fix safety
 Unsafe (the installed version changes): switch to a binary alternative where the knowledge base
-lists one.
+lists one. Lock files (uv.lock, poetry.lock, Pipfile.lock...) get findings, never edits.
 
 ## References
 - [pip: installing from sdists](https://pip.pypa.io/en/stable/cli/pip_install/#installation-order)
@@ -53,7 +56,7 @@ if TYPE_CHECKING:
 CODE = "KB201"
 NAME = "no-wheel-for-python"
 SEVERITY = Severity.WARNING
-APPLIES_TO = ("pyproject", "requirements", "lock")
+APPLIES_TO = ("pyproject", "requirements", "lock", "manifest")
 FIX = "unsafe"
 
 
@@ -70,7 +73,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         pythons = pythons_of(failing)
         dep = cov.dep
         eco = ecosystem_for(ctx, platforms_of(failing))
-        spec = dep.parsed.specifier_text or "(any version)"
+        spec = dep.specifier_text or "(any version)"
         message = (
             f"{dep.parsed.name} {spec} has no wheel for CPython {', '.join(pythons)}: "
             f"pip will build it from source there, which needs {needs_text(ctx.kb, cov.pkg, eco)}"

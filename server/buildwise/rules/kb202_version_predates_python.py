@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 CODE = "KB202"
 NAME = "version-predates-python"
 SEVERITY = Severity.ERROR
-APPLIES_TO = ("pyproject", "requirements")
+APPLIES_TO = ("pyproject", "requirements", "manifest")
 FIX = "unsafe"
 
 
@@ -62,7 +62,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         dep = cov.dep
         detail = ", ".join(f"{py} from {first}" for py, first in firsts.items())
         message = (
-            f"{dep.parsed.name}{dep.parsed.specifier_text} predates {dep.parsed.name}'s support for CPython "
+            f"{dep.parsed.name}{_spaced(dep.specifier_text)} predates {dep.parsed.name}'s support for "
+            "CPython "
             f"{', '.join(pythons)} (first releases with wheels: {detail}): pip will try to build it "
             "from source, and releases older than a Python version usually fail to build on it"
         )
@@ -79,3 +80,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             fixes=fixes,
             data={"package": dep.key, "pythons": pythons, "first": str(floor) if floor else None},
         )
+
+
+def _spaced(spec: str) -> str:
+    """``numpy==1.21`` but ``numpy ^1.21`` and ``asyncpg 0.29.0`` (Poetry's constraints and bare
+    versions read badly glued to the name)."""
+    return spec if spec[:1] in ("<", ">", "=", "!") or spec.startswith("~=") or not spec else f" {spec}"

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 CODE = "KB203"
 NAME = "no-wheel-for-platform"
 SEVERITY = Severity.WARNING
-APPLIES_TO = ("pyproject", "requirements", "lock")
+APPLIES_TO = ("pyproject", "requirements", "lock", "manifest")
 FIX = "unsafe"
 
 

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 CODE = "KB205"
 NAME = "sdist-only-native"
 SEVERITY = Severity.INFO
-APPLIES_TO = ("pyproject", "requirements", "lock")
+APPLIES_TO = ("pyproject", "requirements", "lock", "manifest")
 FIX = "unsafe"
 
 

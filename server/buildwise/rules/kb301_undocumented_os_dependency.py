@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 CODE = "KB301"
 NAME = "undocumented-os-dependency"
 SEVERITY = Severity.WARNING
-APPLIES_TO = ("pyproject", "requirements")
+APPLIES_TO = ("pyproject", "requirements", "manifest")
 FIX = "safe"
 
 

@@ -1,0 +1,119 @@
+"""The dependency formats on real files from public projects (tests/formats/real/, sources in its
+README): the findings a user sees on them, where they point, and what the fixes write."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from buildwise.engine import Workspace
+from buildwise.fixes.apply import compute_fixes
+from buildwise.model import Finding
+from buildwise.project.config import Config
+
+REAL = Path(__file__).parent / "formats" / "real"
+
+
+def _lint(kb: Any, folder: Path, **config: Any) -> list[Finding]:
+    overrides = Config(**config) if config else None
+    findings, _checked = Workspace(kb, overrides=overrides).lint_paths([folder])
+    return sorted(findings, key=Finding.sort_key)
+
+
+def _where(findings: list[Finding], root: Path) -> list[tuple[str, str, int, str]]:
+    return [
+        (f.code, Path(f.path).relative_to(root).as_posix(), f.span.start.line + 1, str(f.data.get("package")))
+        for f in findings
+    ]
+
+
+def _copy(tmp_path: Path, name: str) -> Path:
+    target = tmp_path / name
+    shutil.copytree(REAL / name, target)
+    return target
+
+
+def test_poetry_project_with_its_lock(kb: Any, tmp_path: Path) -> None:
+    root = _copy(tmp_path, "poetry-datingbot")
+    findings = _lint(kb, root, python=("3.13",), select=("KB2",))
+    assert _where(findings, root) == [
+        ("KB201", "poetry.lock", 36, "aiohttp"),
+        ("KB201", "poetry.lock", 155, "asyncpg"),
+        ("KB201", "poetry.lock", 397, "psycopg2-binary"),
+        ("KB202", "pyproject.toml", 13, "asyncpg"),
+        ("KB202", "pyproject.toml", 15, "psycopg2-binary"),
+        ("KB202", "pyproject.toml", 24, "aiohttp"),
+    ]
+    text = (root / "pyproject.toml").read_text().split("\n")
+    asyncpg = findings[3]
+    span = asyncpg.span
+    assert text[span.start.line][span.start.column : span.end.column] == "0.29.0"
+    assert asyncpg.message.startswith("asyncpg 0.29.0 predates asyncpg's support for CPython 3.13")
+    assert all(not f.fixes for f in findings if f.path.endswith("poetry.lock"))  # locks: no edits
+
+
+def test_poetry_fix_edits_the_version_string_in_place(kb: Any, tmp_path: Path) -> None:
+    root = _copy(tmp_path, "poetry-datingbot")
+    workspace = Workspace(kb, overrides=Config(python=("3.13",), select=("KB202",)))
+    result = compute_fixes(workspace, [root], unsafe=True)
+    old, new = result.changed[str(root / "pyproject.toml")]
+    changed = [(a, b) for a, b in zip(old.split("\n"), new.split("\n"), strict=True) if a != b]
+    assert changed == [
+        ('asyncpg = "0.29.0"', 'asyncpg = "==0.30.0"'),
+        ('psycopg2-binary = "2.9.9"', 'psycopg2-binary = "==2.9.10"'),
+        ('aiohttp = "<3.9.0"', 'aiohttp = ">=3.10.5"'),
+    ]
+    assert str(root / "poetry.lock") not in result.changed
+
+
+def test_poetry_python_sets_the_targets(kb: Any, tmp_path: Path) -> None:
+    root = _copy(tmp_path, "poetry-datingbot")
+    project = Workspace(kb).project_for(root / "pyproject.toml")
+    assert project.targets.source == "requires-python"
+    assert project.targets.python_evidence[0] == "tool.poetry.dependencies.python >=3.11,<4.0"
+    assert project.targets.pythons[0] == "3.11"
+
+
+def test_pipfile_and_its_lock(kb: Any, tmp_path: Path) -> None:
+    root = _copy(tmp_path, "pipenv")
+    findings = _lint(kb, root, python=("3.13",), select=("KB2",))
+    assert _where(findings, root) == [
+        ("KB202", "Pipfile", 24, "pyyaml"),
+        ("KB202", "Pipfile.lock", 643, "pyyaml"),
+    ]
+    pipfile, lock = findings
+    assert pipfile.fixes and pipfile.fixes[0].edits[0].new_text == "==6.0.2"
+    assert not lock.fixes
+    lines = (root / "Pipfile.lock").read_text().split("\n")
+    assert lines[lock.span.start.line][lock.span.start.column : lock.span.end.column] == "==6.0.1"
+
+
+@pytest.mark.parametrize("name", ["setupcfg-aiohttp", "pipenv-fake-package", "pdm-demo", "conda-xarray"])
+def test_no_false_findings_on_clean_real_files(kb: Any, tmp_path: Path, name: str) -> None:
+    root = _copy(tmp_path, name)
+    findings = _lint(kb, root)
+    assert [f for f in findings if f.code != "KB301"] == []
+
+
+def test_setup_cfg_requirements_are_checked(kb: Any, tmp_path: Path) -> None:
+    root = _copy(tmp_path, "setupcfg-aiohttp")
+    workspace = Workspace(kb)
+    ctx = workspace.context_for(str(root / "setup.cfg"))
+    assert ctx is not None and ctx.kind == "manifest"
+    names = [d.key for d in ctx.dependencies]
+    assert names == [
+        "aiohappyeyeballs",
+        "aiosignal",
+        "async-timeout",
+        "frozenlist",
+        "multidict",
+        "yarl",
+        "aiodns",
+        "brotli",
+        "brotlicffi",
+    ]
+    assert ctx.project.targets.python_evidence[0] == "setup.cfg python_requires >=3.9"
+    assert ctx.project.targets.pythons[0] == "3.9"
