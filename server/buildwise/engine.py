@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import deque
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -89,8 +90,9 @@ def apply_suppressions(findings: list[Finding], lines: list[str]) -> list[Findin
 
 def run_rules(ctx: LintContext, on_rule_error: RuleErrorHandler | None = None) -> list[Finding]:
     config = ctx.config
+    relpath = ctx.project.relpath(ctx.path)
     for rule in all_rules():
-        if ctx.kind not in rule.applies_to or not config.enabled(rule.code, ctx.project.relpath(ctx.path)):
+        if ctx.kind not in rule.applies_to or not config.enabled(rule.code, relpath):
             continue
         ctx._rule = rule
         try:
@@ -180,14 +182,31 @@ class Workspace:
         self.default_pythons = supported_pythons(
             [info for v in kb.pythons if (info := kb.python_info(v)) is not None], date.today()
         )
+        #: path -> project root, only while :meth:`lint_paths` runs (no file appears meanwhile).
+        self._roots: dict[str, Path] | None = None
 
     def project_root(self, path: str | Path) -> Path:
-        start = Path(os.path.abspath(path))
+        absolute = os.path.abspath(path)
+        if self._roots is not None:
+            found = self._roots.get(absolute)
+            if found is None:
+                found = self._roots[absolute] = self._find_root(absolute)
+            return found
+        return self._find_root(absolute)
+
+    def _find_root(self, absolute: str) -> Path:
+        start = Path(absolute)
         directory = start if start.is_dir() else start.parent
         for candidate in (directory, *directory.parents):
             if self.reader.exists(candidate / "pyproject.toml"):
                 return candidate
         return directory
+
+    def _forget_project(self, root: str) -> None:
+        """Drop what a finished project cached (lint_paths: memory stays flat over many projects)."""
+        self._projects.pop(root, None)
+        self._trees.pop(root, None)
+        self._docs.pop(root, None)
 
     def project_for(self, path: str | Path) -> Project:
         root = self.project_root(path)
@@ -312,7 +331,7 @@ class Workspace:
         contexts: dict[str, LintContext] = {}
         wanted: dict[IndexClient, set[str]] = {}
         for path in paths:
-            if not self.project_for(path).config.online:
+            if not self._may_be_online(path) or not self.project_for(path).config.online:
                 continue
             ctx = self.context_for(str(path), graph)
             if ctx is None or ctx.index is None:
@@ -323,6 +342,19 @@ class Workspace:
             client.prefetch(names)
         return contexts
 
+    def _may_be_online(self, path: Path) -> bool:
+        """False when the project cannot have opted in to index look-ups (no --online)."""
+        if self.overrides is not None and self.overrides.online:
+            return True
+        return self._mentions(path, "online")
+
+    def _mentions(self, path: Path, setting: str) -> bool:
+        """Whether the pyproject.toml of ``path``'s project contains the word ``setting`` at all: a
+        project without it cannot have set it, and is not built up front (and held in memory, for
+        every project of a big run) just to read its [tool.kb-lint] table."""
+        text = self.reader.read(self.project_root(path) / "pyproject.toml").text
+        return text is not None and setting in text
+
     def lint_paths(self, paths: list[Path]) -> tuple[list[Finding], list[str]]:
         """Lint every file found under ``paths``, and every requirements file they include:
         (findings, checked files)."""
@@ -330,52 +362,66 @@ class Workspace:
         findings: list[Finding] = []
         checked: list[str] = []
         seen: set[str] = set()
-        include_test_data = (self.overrides is not None and self.overrides.include_test_data) or any(
-            self.project_for(p).config.include_test_data for p in paths
-        )
-        self.skipped = []
-        queue = list(
-            discover(
-                paths,
-                self.overrides.exclude if self.overrides else (),
-                include_test_data=include_test_data,
-                skipped=self.skipped,
+        self._roots = {}
+        try:
+            include_test_data = (self.overrides is not None and self.overrides.include_test_data) or any(
+                self._mentions(p, "include-test-data") and self.project_for(p).config.include_test_data
+                for p in paths
             )
-        )
-        self.explicit_files |= {os.path.normcase(os.path.abspath(p)) for p in paths if p.is_file()}
-        queue += self._configured_scripts(queue)
-        contexts = self._prefetch_index(queue, graph)
-        while queue:
-            path = queue.pop(0)
-            key = os.path.normcase(os.path.abspath(path))
-            if key in seen:
-                continue
-            seen.add(key)
-            project = self.project_for(path)
-            if project.config.excluded(project.relpath(str(path))):
-                continue
-            checked.append(str(path))
-            findings += self.lint_file(str(path), graph, contexts.get(str(path)))
-            if manifest_kind(path) is not None:
-                queue += self._manifest_includes(path)
-            elif not is_pyproject(path) and not is_lock_file(path) and not str(path).endswith(".py"):
-                _read, parsed = graph.load(str(path))
-                for include in parsed.includes if parsed is not None else ():
-                    target = graph.target_path(str(path), include)
-                    # (a target outside the project is reported on the include, never opened)
-                    if (
-                        not include.unresolved
-                        and self.reader.outside(target) is None
-                        and os.path.isfile(target)
-                    ):
-                        queue.append(Path(target))
+            self.skipped = []
+            queue = deque(
+                discover(
+                    paths,
+                    self.overrides.exclude if self.overrides else (),
+                    include_test_data=include_test_data,
+                    skipped=self.skipped,
+                )
+            )
+            self.explicit_files |= {os.path.normcase(os.path.abspath(p)) for p in paths if p.is_file()}
+            queue += self._configured_scripts(list(queue))
+            contexts = self._prefetch_index(list(queue), graph)
+            current: str | None = None
+            while queue:
+                path = queue.popleft()
+                key = os.path.normcase(os.path.abspath(path))
+                if key in seen:
+                    continue
+                seen.add(key)
+                root = str(self.project_root(path))
+                if root != current:
+                    # Files come project by project: the one before is done. Its parsed documents,
+                    # scans and requirements files go (an include reached later is read again).
+                    if current is not None and not contexts:
+                        self._forget_project(current)
+                        graph = IncludeGraph(self.reader)
+                    current = root
+                project = self.project_for(path)
+                if project.config.excluded(project.relpath(str(path))):
+                    continue
+                checked.append(str(path))
+                findings += self.lint_file(str(path), graph, contexts.get(str(path)))
+                if manifest_kind(path) is not None:
+                    queue += self._manifest_includes(path)
+                elif not is_pyproject(path) and not is_lock_file(path) and not str(path).endswith(".py"):
+                    _read, parsed = graph.load(str(path))
+                    for include in parsed.includes if parsed is not None else ():
+                        target = graph.target_path(str(path), include)
+                        # (a target outside the project is reported on the include, never opened)
+                        if (
+                            not include.unresolved
+                            and self.reader.outside(target) is None
+                            and os.path.isfile(target)
+                        ):
+                            queue.append(Path(target))
+        finally:
+            self._roots = None
         return findings, checked
 
     def _configured_scripts(self, found: list[Path]) -> list[Path]:
         """Scripts matched by ``[tool.kb-lint] scripts`` in the projects found."""
         out: list[Path] = []
         for path in found:
-            if not is_pyproject(path):
+            if not is_pyproject(path) or not self._mentions(path, "scripts"):
                 continue
             project = self.project_for(path)
             for pattern in project.config.scripts:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -113,5 +112,7 @@ def check_depurl(text: str, kb: KnowledgeBase) -> tuple[str | None, str | None]:
 
 
 def _suggest(ident: str, kb: KnowledgeBase) -> str:
+    import difflib  # only for a misspelt identifier
+
     close = difflib.get_close_matches(ident, kb.identifier_ids(), n=1, cutoff=0.75)
     return f"; did you mean {close[0]}?" if close else ""

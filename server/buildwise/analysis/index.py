@@ -8,15 +8,11 @@ a project that cannot be looked up is simply not known.
 
 from __future__ import annotations
 
-import configparser
 import contextlib
-import hashlib
 import json
 import os
-import tempfile
 import threading
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +49,8 @@ def pip_default_index() -> str | None:
 
 
 def _pip_config_index() -> str | None:
+    import configparser  # only online mode reads pip's configuration
+
     candidates = [
         Path("/etc/pip.conf"),
         Path.home() / ".pip" / "pip.conf",
@@ -104,6 +102,8 @@ class IndexClient:
         self, index_url: str, cache_dir: Path, *, timeout: float = 10.0, offline: bool = False
     ) -> None:
         self.index_url = index_url.rstrip("/") + "/"
+        import hashlib
+
         key = hashlib.blake2b(self.index_url.encode(), digest_size=8).hexdigest()
         self.cache_dir = cache_dir / "index" / key
         self.timeout = timeout
@@ -122,6 +122,8 @@ class IndexClient:
         return None
 
     def _write_cache(self, key: str, etag: str | None, body: Any) -> None:
+        import tempfile
+
         with contextlib.suppress(OSError):
             self.cache_dir.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.cache_dir, suffix=".tmp")
@@ -172,6 +174,8 @@ class IndexClient:
     def prefetch(self, names: Iterable[str], workers: int = 8) -> dict[str, ProjectFiles]:
         wanted = sorted({canonicalize_name(n) for n in names} - set(self.memory))
         if wanted:
+            from concurrent.futures import ThreadPoolExecutor
+
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 list(pool.map(self.get, wanted))
         return dict(self.memory)

@@ -20,22 +20,22 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMANDS = ("check", "kb", "explain", "deps", "doctor", "serve", "rule")
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or (``only``: the command being run) just that command's part, so
+    ``kb-lint check`` does not import what ``explain``, ``deps`` or ``kb`` need to build theirs."""
     parser = _Parser(
         prog="kb-lint",
         description="Find native-build problems in Python projects before pip does.",
     )
     parser.add_argument("--version", action="version", version=f"kb-lint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    from buildwise.cli import check, deps, doctor, explain, kb, rule, serve
+    import importlib
 
-    check.add_parser(sub)
-    kb.add_parser(sub)
-    explain.add_parser(sub)
-    deps.add_parser(sub)
-    doctor.add_parser(sub)
-    serve.add_parser(sub)
-    rule.add_parser(sub)
+    for name in COMMANDS if only not in COMMANDS else (only,):
+        importlib.import_module(f"buildwise.cli.{name}").add_parser(sub)
     return parser
 
 
@@ -43,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     out = sys.stdout
     try:
-        parser = build_parser()
+        parser = build_parser(argv[0] if argv else None)
         if not argv:
             parser.print_help(out)
             return 2
@@ -76,18 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def dispatch(args: argparse.Namespace, out: Any) -> int:
-    from buildwise.cli import check, deps, doctor, explain, kb, rule, serve
-
-    commands = {
-        "check": check.run,
-        "deps": deps.run,
-        "doctor": doctor.run,
-        "kb": kb.run,
-        "explain": explain.run,
-        "serve": serve.run,
-        "rule": rule.run,
-    }
-    run = commands.get(args.command)
-    if run is None:
+    if args.command not in COMMANDS:
         raise UsageError(f"unknown command {args.command!r}")
-    return run(args, out)
+    import importlib
+
+    run: Any = importlib.import_module(f"buildwise.cli.{args.command}").run
+    return int(run(args, out))

@@ -7,6 +7,7 @@
   :class:`NotALog` is raised before anything is explained.
 - A "line" longer than :data:`MAX_RAW_LINE` bytes is cut into pieces, so a log without newlines
   cannot make the reader hold it whole.
+- Lines come without their ``\n`` (a ``\r`` before it stays: the scanner reads progress bars).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import BinaryIO
 
 MAX_RAW_LINE = 64 * 1024
 _PROBE = 8192
+#: Bytes read at a time (whole lines are decoded together); memory stays a few blocks' worth.
+_BLOCK = 256 * 1024
 
 
 class NotALog(Exception):
@@ -52,19 +55,51 @@ class LineReader:
             return raw.decode("cp1252", errors="replace")
 
     def _utf8(self, head: bytes) -> Iterator[str]:
-        *complete, tail = head.split(b"\n")
-        for raw in complete:
-            yield self._decode(raw + b"\n")
-        readline = self.stream.readline
+        """Blocks of complete lines, each decoded and split with one C call (a big log is mostly
+        short lines: per-line reads and decodes were most of what reading it cost)."""
+        read = self.stream.read
+        pending = head
         while True:
-            raw = readline(MAX_RAW_LINE)  # C-level scan for the newline; never more than the limit
-            if not raw:
+            chunk = read(_BLOCK)
+            data = pending + chunk if pending else chunk
+            if not chunk:
                 break
-            if tail:
-                raw, tail = tail + raw, b""
-            yield self._decode(raw)
-        if tail:
-            yield self._decode(tail)
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:  # no newline yet: a long line; cut it into pieces rather than hold it
+                whole = len(data) - len(data) % MAX_RAW_LINE
+                for start in range(0, whole, MAX_RAW_LINE):
+                    yield self._decode(data[start : start + MAX_RAW_LINE])
+                pending = data[whole:]
+                continue
+            pending = data[cut:]
+            yield from self._block(data[:cut])
+        if data:
+            yield from self._block(data)
+
+    def _block(self, block: bytes) -> Iterator[str]:
+        try:
+            text = block.decode("utf-8")
+        except UnicodeDecodeError:  # decode line by line: only the lines that are not UTF-8 fall back
+            parts = block.split(b"\n")
+            if not parts[-1]:
+                parts.pop()
+            for raw in parts:
+                yield from self._pieces(raw)
+            return
+        lines = text.split("\n")
+        if not lines[-1]:
+            lines.pop()  # the block ends with a newline
+        for line in lines:
+            if len(line) > MAX_RAW_LINE // 4 and len(line.encode("utf-8")) > MAX_RAW_LINE:
+                yield from self._pieces(line.encode("utf-8"))
+            else:
+                yield line
+
+    def _pieces(self, raw: bytes) -> Iterator[str]:
+        if not raw:
+            yield ""
+        for start in range(0, len(raw), MAX_RAW_LINE):
+            yield self._decode(raw[start : start + MAX_RAW_LINE])
 
     def _utf16(self, head: bytes) -> Iterator[str]:
         decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")

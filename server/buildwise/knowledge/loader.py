@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import hashlib
 import marshal
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,7 +91,11 @@ def list_sources(root: Path) -> list[SourceFile]:
 
 
 def fingerprint(root: Path, sources: list[SourceFile]) -> str:
-    digest = hashlib.blake2b(digest_size=16)
+    try:  # what hashlib uses for blake2b, without loading OpenSSL at every start
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - interpreters built without it
+        from hashlib import blake2b
+    digest = blake2b(digest_size=16)
     digest.update(f"{INDEX_FORMAT}:{__version__}:{root.resolve()}".encode())
     for source in sources:
         st = source.path.stat()
@@ -184,6 +186,8 @@ def _write_cache(cache_file: Path, index: RawTable) -> None:
         for stale in cache_file.parent.glob("knowledge-*.marshal"):
             with contextlib.suppress(OSError):
                 stale.unlink()
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=".knowledge-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(marshal.dumps(index))

@@ -12,13 +12,19 @@ Writer = Callable[[list[Finding], list[str], Any], None]
 FORMATS = ("text", "json", "sarif", "github", "junit")
 
 
-def writer(fmt: str) -> Writer:
-    from buildwise.output import github, junit, plain, sarif
+_WRITERS = {
+    "text": ("plain", "write_text"),
+    "json": ("plain", "write_json"),
+    "sarif": ("sarif", "write_sarif"),
+    "github": ("github", "write_github"),
+    "junit": ("junit", "write_junit"),
+}
 
-    return {
-        "text": plain.write_text,
-        "json": plain.write_json,
-        "sarif": sarif.write_sarif,
-        "github": github.write_github,
-        "junit": junit.write_junit,
-    }[fmt]
+
+def writer(fmt: str) -> Writer:
+    """The writer for ``fmt``; only its module is imported (junit's XML, SARIF's rule table)."""
+    import importlib
+
+    module, name = _WRITERS[fmt]
+    found: Writer = getattr(importlib.import_module(f"buildwise.output.{module}"), name)
+    return found
