@@ -24,7 +24,15 @@ from buildwise.explain.environment import (
     this_ecosystem,
 )
 from buildwise.explain.fixes import steps, verify
-from buildwise.explain.model import CAUSE_KINDS, CAUSE_TITLES, Alternative, Evidence, Explanation, FixStep
+from buildwise.explain.model import (
+    CAUSE_KINDS,
+    CAUSE_TITLES,
+    Alternative,
+    Cause,
+    Evidence,
+    Explanation,
+    FixStep,
+)
 from buildwise.explain.packages import collect
 from buildwise.explain.prose import explanation, title
 from buildwise.explain.scan import LogScanner
@@ -104,6 +112,7 @@ def build(d: Diagnosis, kb: KnowledgeBase, *, ecosystem: str) -> Explanation:
     build_error = (
         (d.build_error.cause, Evidence(d.build_error.line, d.build_error.text)) if d.build_error else None
     )
+    fix = tuple(steps(d, kb, packages, ecosystem))
     return Explanation(
         cause_kind=d.cause,
         title=title(d),
@@ -120,14 +129,44 @@ def build(d: Diagnosis, kb: KnowledgeBase, *, ecosystem: str) -> Explanation:
         build_error=build_error,
         missing=d.missing,
         identifiers=tuple(dict.fromkeys(packages.primary_ids + packages.other_ids)),
-        fix=tuple(steps(d, kb, packages, ecosystem)),
+        fix=fix,
         verify=tuple(verify(d, kb)),
         distro=ecosystem,
         system_packages=packages.names,
         system_package_notes=packages.notes,
         alternatives=alternatives,
         notes=tuple(notes),
+        causes=_causes(d, packages.names, fix, title(d)),
     )
+
+
+#: Fix kinds that avoid the build (a wheel, a binary alternative, pip itself, another Python): they
+#: belong to a wheel-level root cause; the others make the build itself work.
+_AVOID_BUILD = ("upgrade", "upgrade-pip", "alternative", "python")
+
+
+def _causes(
+    d: Diagnosis, names: dict[str, list[str]], fix: tuple[FixStep, ...], root_title: str
+) -> tuple[Cause, ...]:
+    """The chain, root first: a wheel-level root (no wheel, pip too old) and the build error it led to."""
+    if d.cause == "unknown" and d.decisive is None:
+        return ()
+    if d.build_error is None:
+        evidence = (Evidence(d.decisive.line, d.decisive.text),) if d.decisive is not None else ()
+        return (Cause(d.cause, root_title, d.basis, evidence, d.missing, tuple(d.identifiers), names, fix),)
+    symptom = d.build_error
+    root = Cause(d.cause, root_title, d.basis, fix=tuple(step for step in fix if step.kind in _AVOID_BUILD))
+    built = Cause(
+        symptom.cause,
+        CAUSE_TITLES.get(symptom.cause, symptom.cause),
+        "log",
+        (Evidence(symptom.line, symptom.text),),
+        d.missing,
+        tuple(d.identifiers),
+        names,
+        tuple(step for step in fix if step.kind not in _AVOID_BUILD),
+    )
+    return (root, built)
 
 
 __all__ = [

@@ -19,6 +19,9 @@ from buildwise.knowledge import PYTHON_HEADERS_ID, KnowledgeBase
 #: A missing tool is more fundamental than what its absence causes later (no pkg-config -> "Can not
 #: find valid pkg-config name"), and every specific cause beats a bare "error:" line.
 STRENGTH = {
+    "broken_python_environment": 97,
+    "incompatible_build_frontend": 96,
+    "python_unsupported_by_package": 93,
     "missing_msvc": 95,
     "missing_c_compiler": 95,
     "missing_rust_toolchain": 95,

@@ -14,7 +14,7 @@ from buildwise.knowledge import normalize_name
 
 MAX_PACKAGES = 2000
 
-_PIP_USING = re.compile(r"Using pip (?P<pip>\d[\w.]*) from .*\(python (?P<py>\d\.\d+t?)\)")
+_PIP_USING = re.compile(r"(?:Using pip|^pip) (?P<pip>\d[\w.]*) from .*\(python (?P<py>\d\.\d+t?)\)")
 _PIP_OLD = re.compile(r"You are using pip version (?P<pip>\d[\w.]*)")
 _PIP_NOTICE = re.compile(r"A new release of pip(?: is)? available: (?P<pip>\d[\w.]*) ->")
 _UV_USING = re.compile(
@@ -22,23 +22,42 @@ _UV_USING = re.compile(
     r"(?:interpreter|environment) at: ?(?P<path>.*)"
 )
 _PY_FROM_PATH = (
-    # (regex, rank): lower rank = more trustworthy.
+    # (regex, rank): lower rank = more trustworthy. Python 2 counts too: explain reads old logs.
+    (re.compile(r"^Python (?P<dot>[23]\.\d{1,2})\.\d+\S*(?: \(|\s*$)"), 1),  # python -V / -VV
     (
         re.compile(
-            r"\b(?:lib|temp|bdist)\.[a-z][\w.-]*?-(?:cpython-(?P<cp>3\d{1,2}t?)|(?P<dot>3\.\d{1,2}))(?![\d])"
+            r"\b(?:lib|temp|bdist)\.[a-z][\w.-]*?-(?:cpython-(?P<cp>3\d{1,2}t?)|(?P<dot>[23]\.\d{1,2}))(?![\d])"
         ),
         2,
     ),
-    (re.compile(r"[/\\]include[/\\]python(?P<dot>3\.\d{1,2}t?)"), 3),
-    (re.compile(r"\bpython(?P<dot>3\.\d{1,2}t?)[/\\](?:site-packages|importlib|distutils|lib-dynload)"), 3),
-    (re.compile(r"[/\\]Python(?P<cp>3\d{1,2})[/\\]"), 4),
+    (re.compile(r"--python-tag (?P<cp>cp[23]\d{1,2})\b"), 2),
+    (re.compile(r"[/\\]include[/\\]python(?P<dot>[23]\.\d{1,2}t?)"), 3),
+    (
+        re.compile(
+            r"\bpython(?P<dot>[23]\.\d{1,2}t?)[/\\](?:site-packages|dist-packages|importlib|distutils|lib-dynload)"
+        ),
+        3,
+    ),
+    # A wheel pip chose for this interpreter: "numpy-2.1.1-cp312-cp312-macosx_14_0_arm64.whl".
+    (re.compile(r"-(?P<cp>cp3\d{1,2}t?)-(?P=cp)[dmu]*-[\w.]+\.whl\b"), 3),
+    (re.compile(r"[/\\]Python(?P<cp>[23]\d{1,2})(?:-32)?[/\\]", re.IGNORECASE), 4),
     (re.compile(r"\.cpython-(?P<cp>3\d{1,2}t?)-"), 4),
+)
+#: The platform of a wheel pip chose ("-cp36-abi3-musllinux_1_1_x86_64.whl"), and the platform string
+#: Python itself prints (cryptography's "platform: Linux-5.10.103-v7+-armv7l-with-debian-10.13").
+_PLATFORM_FROM_WHEEL = re.compile(
+    r"-(?:cp3\d{1,2}t?|abi3|none)-(?P<plat>(?:win|macosx|manylinux|musllinux|linux)[\w]*?)(?:\.[\w.]+)?\.whl\b"
+)
+_PLATFORM_STRING = re.compile(
+    r"\bplatform: (?P<os>Linux|Darwin|Windows)-\S*?-(?P<arch>x86_64|aarch64|armv[67]l|i686|AMD64|arm64)\b"
 )
 _PLATFORM_BUILD_DIR = re.compile(
     r"\b(?:lib|temp|bdist)\.(?P<plat>(?:linux|macosx|win)[\w.-]*?)-(?:cpython-3|3\.)\d|"
     r"\b(?:bdist|build)[/\\](?:lib|temp)\.(?P<plat2>win-\w+|linux-\w+|macosx-[\d.]+-\w+)"
 )
 _MESON_PROJECT_VERSION = re.compile(r"^\s*Project version: (?P<ver>\d[\w.!+]*)\s*$")
+#: A setup.py that announces what it builds: lxml's "Building lxml version 4.9.4."
+_SETUP_VERSION = re.compile(r"^\s*Building (?P<name>[A-Za-z0-9][\w.-]*) version (?P<ver>\d[\w.!+]*?)\.?\s*$")
 _MESON_CPU = re.compile(r"Host machine cpu(?: family)?: (?P<cpu>\w+)")
 _WINDOWS_HINT = re.compile(
     r"\b[A-Z]:\\|\bcl\.exe\b|MSVC|Visual Studio|Microsoft Visual C\+\+|\\AppData\\|WinError"
@@ -77,7 +96,7 @@ _PACKAGE_WORDS = re.compile(
     r"Collecting|Downloading|Using cached|Processing|Obtaining|Downloaded|File was already|Building|"
     r"Failed|failed|Running setup|Created wheel|Preparing metadata|Getting requirements|installing build|"
     r"Project version|pip-install-|pip-build-|Successfully installed|Installed \d|Resolved \d|╰─>|"
-    r"Could not build|  cause: "
+    r"Could not build|  cause: |• |Failed to fetch|version \d"
 )
 _SDIST = re.compile(
     r"(?:Downloading|Using cached|Processing|File was already downloaded|Obtaining|Downloaded)\s+\S*?"
@@ -99,6 +118,16 @@ _PROCESSING_DIR = re.compile(
 _UV_BUILDING = re.compile(r"^ {0,4}Building (?P<name>[A-Za-z0-9][\w.-]*)==(?P<ver>\d[\w.!+]*)\s*$")
 _FAILED_ONE = (
     re.compile(r"Failed building wheel for (?P<name>[A-Za-z0-9][\w.-]*)"),
+    # poetry: "  • Installing cffi (1.15.0): Failed", "• Updating jsonnet (0.17.0 -> 0.18.0): Failed"
+    re.compile(
+        r"• (?:Installing|Updating|Downgrading) (?P<name>[A-Za-z0-9][\w.-]*) "
+        r"\((?:\S+ -> )?(?P<ver>\d[\w.!+]*)\S*\): Failed"
+    ),
+    # uv before 0.5: "Caused by: Failed to fetch wheel: numpy==1.24.4", "Failed to build: fasttext==0.9.2"
+    re.compile(
+        r"Failed to (?:fetch wheel|download and build|build|download)s?:? "
+        r"(?P<name>[A-Za-z0-9][\w.-]*)==(?P<ver>[^\s`]+)\s*$"
+    ),
     re.compile(
         r"Building wheel for (?P<name>[A-Za-z0-9][\w.-]*) \([^)]*\)(?: \.\.\. |: finished with status ')error"
     ),
@@ -152,7 +181,7 @@ class LogContext:
 
     # -- per line ------------------------------------------------------------------------------------
     def feed(self, line: str) -> None:
-        if "Using " in line or "pip version" in line or "release of pip" in line:
+        if "Using " in line or "pip version" in line or "release of pip" in line or line.startswith("pip "):
             self._interpreter(line)
         if self._python_rank > 2 or self._platform_rank > 1:
             self._paths(line)
@@ -221,6 +250,17 @@ class LogContext:
         m = _PLATFORM_BUILD_DIR.search(line)
         if m:
             self._set_platform(m["plat"] or m["plat2"], 1)
+            return
+        if self._platform_rank <= 2:
+            return
+        m = _PLATFORM_FROM_WHEEL.search(line) if ".whl" in line else None
+        if m and not m["plat"].startswith("any"):
+            self._set_platform(m["plat"], 2)
+            return
+        m = _PLATFORM_STRING.search(line) if "platform: " in line else None
+        if m:
+            os_name = {"Linux": "linux", "Darwin": "macos", "Windows": "windows"}[m["os"]]
+            self._set_platform(f"{os_name}-{m['arch']}", 2)
         elif self._platform_rank > 2:
             cpu = _MESON_CPU.search(line)
             if cpu:
@@ -292,6 +332,11 @@ class LogContext:
         m = _BUILDING.search(line)
         if m:
             self.current = self._remember(m["name"], None)
+            return
+        m = _SETUP_VERSION.search(line)
+        if m and self.current == normalize_name(m["name"]) and self.current not in self.versions:
+            if not self.current_local:
+                self.versions[self.current] = m["ver"]
             return
         m = _MESON_PROJECT_VERSION.search(line)
         if m and self.current and self.current not in self.versions and not self.current_local:

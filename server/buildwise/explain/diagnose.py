@@ -30,6 +30,15 @@ _PIP_FOR_PLATFORM = {
 }
 
 
+#: Causes a wheel would not have avoided: the interpreter or the installer itself is broken, or the
+#: release supports only Python 2 (then "no wheel for this Python" is true but says less).
+_NOT_ABOUT_WHEELS = (
+    "broken_python_environment",
+    "incompatible_build_frontend",
+    "python_unsupported_by_package",
+)
+
+
 @dataclass
 class Diagnosis:
     """Everything the explanation and the fix need, decided; no prose yet."""
@@ -64,6 +73,9 @@ class Diagnosis:
     other_failures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     not_utf8: bool = False
+    #: How sure the cause is: log (a line says it), knowledge (package/version/Python and the
+    #: knowledge base imply it), guess (the log shows too little).
+    basis: str = "log"
 
 
 def _pick(candidates: list[Candidate]) -> Candidate | None:
@@ -166,8 +178,37 @@ def diagnose(
     if d.cause == "missing_tool":
         d.cause = "unknown"
     d.pkg = kb.package(package) if package and not d.local else None
-    _wheels(d)
+    if d.cause not in _NOT_ABOUT_WHEELS:
+        _wheels(d)
+    if d.cause == "unknown" and not d.succeeded:
+        _from_knowledge(d, kb)
     return d
+
+
+def _from_knowledge(d: Diagnosis, kb: KnowledgeBase) -> None:
+    """The log shows a failed build but no error that says why (a summary, a truncated paste). When
+    the knowledge base says this package always builds from source here and needs a system library,
+    that library is the likely cause: say so, as a guess."""
+    pkg = d.pkg
+    if pkg is None or pkg.wheels is None or d.platform not in PLATFORMS:
+        return
+    always_built = not pkg.wheels.published or pkg.wheels.platforms.get(d.platform) is False
+    hosts = pkg.external_ids(("host-requires",))
+    info = kb.identifier(hosts[0]) if always_built and hosts else None
+    if info is None:
+        return
+    config_tools = [t for t in info.tools if t.endswith(("-config", "_config"))]
+    d.cause = "missing_library_config_tool" if config_tools else "missing_system_library"
+    d.missing = ("tool", config_tools[0]) if config_tools else None
+    d.identifiers = [info.id]
+    d.basis = "guess"
+    where = f"for {d.platform}" if pkg.wheels.published else "at all"
+    d.notes.append(
+        f"The log shows no error line that says why the build failed. {pkg.name} publishes no wheels "
+        f"{where}, so pip always builds it there, and the build needs "
+        f"{info.description.rstrip('.')}: its absence is the most likely cause (a guess from the "
+        "knowledge base; the full log, with pip -v, would say)."
+    )
 
 
 def _wheels(d: Diagnosis) -> None:
@@ -175,11 +216,15 @@ def _wheels(d: Diagnosis) -> None:
     pkg, version, python, platform = d.pkg, d.version, d.python, d.platform
     if pkg is None or pkg.wheels is None or not python or platform not in PLATFORMS:
         return  # the knowledge base records wheels only for its platforms (not armv7l, not "a Mac")
+    if python.startswith("2."):
+        return  # ... and only for CPython 3
     if version is None:
         first = pkg.wheels.first_for_python(python)
         plat = pkg.wheels.platforms.get(platform)
         if first is not None and plat is not False and pkg.wheels.published:
             d.wheel_floor = max(first, plat) if isinstance(plat, Version) else first
+        if plat is not False and pkg.wheels.published and d.cause == "unknown":
+            _old_pip(d)  # nothing else explains it: wheels exist here, but an old pip sees none
         return
     try:
         spec = SpecifierSet(f"=={version}")
@@ -191,6 +236,15 @@ def _wheels(d: Diagnosis) -> None:
         return
     result = verdict(pkg, spec, python, platform)
     build_cause = d.cause
+    plat_first = pkg.wheels.platforms.get(platform)
+    if result.status == Status.UNKNOWN and d.cause == "unknown" and plat_first is not False and _old_pip(d):
+        return
+    if result.status == Status.UNKNOWN and isinstance(plat_first, Version) and built < plat_first:
+        # Nothing recorded for this Python, but no release before plat_first had a wheel for this
+        # platform at all: whatever the Python, pip had to build this one.
+        d.wheel_version = plat_first
+        _replace_cause(d, "no_wheel_for_platform")
+        return
     if result.status == Status.PREDATES and result.first is not None:
         d.wheel_version = result.first
         _replace_cause(d, "no_wheel_for_python")
@@ -212,25 +266,61 @@ def _wheels(d: Diagnosis) -> None:
 
 
 def _replace_cause(d: Diagnosis, cause: str) -> None:
+    """A wheel-level root cause (no wheel, pip too old) for what the log shows."""
+    needs = {"no_wheel_for_python": (d.python_source,), "no_wheel_for_platform": (d.platform_source,)}
+    assumed = "assumed" in needs.get(cause, (d.python_source, d.platform_source))
+    if assumed and d.decisive is not None and d.cause != "unknown":
+        # The log does not say which Python it came from: the build error it does show stays the
+        # cause; what holds for this machine's Python is only a note.
+        d.notes.append(
+            f"If this log comes from CPython {d.python} on {d.platform}: "
+            + CAUSE_NOTE.get(cause, cause)
+            + " (the log does not show its "
+            + (
+                "platform; pass --platform"
+                if cause == "no_wheel_for_platform"
+                else "Python; pass --python X.Y"
+            )
+            + ")."
+        )
+        d.wheel_version = d.wheel_floor = d.wheel_last = None
+        d.pip_needed = None
+        return
     if d.decisive is not None and d.cause != cause:
         d.build_error = d.decisive
     d.cause = cause
+    d.basis = "guess" if assumed else "knowledge"
+
+
+#: What a wheel finding means, for the note on a log whose Python is not known.
+CAUSE_NOTE = {
+    "no_wheel_for_python": "this release has no wheel for it, which is why pip built it",
+    "no_wheel_for_platform": "this release has no wheel for it, which is why pip built it",
+    "pip_too_old": "a wheel exists, and pip was too old to use it",
+}
+
+
+def _old_pip(d: Diagnosis) -> bool:
+    """pip is older than the first release that understands the wheel tags of this platform."""
+    needed = _PIP_FOR_PLATFORM.get(d.platform or "")
+    if d.installer == "uv" or not d.pip_version or needed is None:
+        return False
+    try:
+        old = Version(d.pip_version) < Version(needed[0])
+    except InvalidVersion:
+        return False
+    if old:
+        d.pip_needed = needed
+        _replace_cause(d, "pip_too_old")
+    return old
 
 
 def _wheel_existed(d: Diagnosis, first: Version | None) -> None:
     """A wheel existed for this Python and platform, yet pip built from source."""
     assert d.pkg is not None and d.platform is not None
-    needed = _PIP_FOR_PLATFORM.get(d.platform)
     where = f"CPython {d.python} on {d.platform}"
-    if d.installer != "uv" and d.pip_version and needed is not None:
-        try:
-            old = Version(d.pip_version) < Version(needed[0])
-        except InvalidVersion:
-            old = False
-        if old:
-            d.pip_needed = needed
-            _replace_cause(d, "pip_too_old")
-            return
+    if _old_pip(d):
+        return
     if d.platform_source == "log" or d.platform_source == "argument":
         d.notes.append(
             f"{d.pkg.name} {d.version} has a wheel for {where} according to the knowledge base, yet it was "

@@ -71,9 +71,12 @@ def normalize_platform(text: str) -> str:
 
 
 def normalize_python(text: str) -> str | None:
-    """``3.12``, ``3.12.1``, ``312``, ``cp312``, ``python3.13t`` -> ``3.12`` / ``3.13t``;
-    None if ``text`` is not a CPython 3 version."""
+    """``3.12``, ``3.12.1``, ``312``, ``cp312``, ``python3.13t`` -> ``3.12`` / ``3.13t``; ``2.7`` and
+    ``cp27`` -> ``2.7`` (explain reads old logs); None if ``text`` is not a CPython version."""
     value = text.strip().lower().removeprefix("python").removeprefix("cpython").removeprefix("cp").strip("-")
+    m = re.fullmatch(r"2\.?([4-7])(?:\.\d+)?(?:[abrc]+\d*)?", value)
+    if m:
+        return f"2.{m[1]}"
     m = re.fullmatch(r"3\.(\d{1,2})(?:\.\d+)?(?:[abrc]+\d*)?(t?)", value)
     if m:
         return f"3.{int(m[1])}{m[2]}"

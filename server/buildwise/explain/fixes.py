@@ -179,6 +179,37 @@ def _cause_steps(d: Diagnosis) -> list[FixStep]:
                     note="Unsafe: the extension may misbehave on a Python it was not written for.",
                 )
             )
+    elif cause == "python_unsupported_by_package":
+        out.append(
+            FixStep(
+                "advice",
+                "Use a maintained package that supports Python 3 (its successor or a fork), "
+                "or run this one on Python 2.7",
+                note="A Python 2-only release cannot be made to build on Python 3 by installing anything.",
+            )
+        )
+    elif cause == "broken_python_environment":
+        out.append(
+            FixStep(
+                "advice",
+                "Repair the interpreter first: it must start on its own",
+                (
+                    'python -c "import sys; print(sys.version)"',
+                    "export LD_LIBRARY_PATH=/absolute/path/to/python/lib:$LD_LIBRARY_PATH",
+                ),
+                note="A relocated or self-built Python needs the directory of libpython on the loader "
+                "path (absolute, not relative); otherwise reinstall it.",
+            )
+        )
+    elif cause == "incompatible_build_frontend":
+        out.append(
+            FixStep(
+                "advice",
+                "Upgrade the installer, or pin its hook runner to a release it supports",
+                ("poetry self update", 'poetry self add "pyproject-hooks<1.1"'),
+                note="Old poetry releases set PEP517_BUILD_BACKEND; pyproject-hooks 1.1 no longer reads it.",
+            )
+        )
     elif cause == "missing_msvc":
         out.append(
             FixStep(
@@ -218,6 +249,9 @@ def _system_steps(
     d: Diagnosis, packages: SystemPackageSet, ecosystem: str, out_before: bool
 ) -> list[FixStep]:
     python_bound = (
+        "python_unsupported_by_package",
+        "broken_python_environment",
+        "incompatible_build_frontend",
         "undeclared_build_dependency",
         "incompatible_build_dependency",
         "distutils_removed",

@@ -45,6 +45,7 @@ FILE_SEARCH = {
 }
 
 _COMPILERS = ("dep:virtual/compiler/",)
+_TOOL_CAUSES = ("missing_pkg_config", "missing_cmake", "missing_swig")
 
 
 @dataclass
@@ -62,8 +63,11 @@ class SystemPackageSet:
 def collect(kb: KnowledgeBase, d: Diagnosis) -> SystemPackageSet:
     known = set(kb.identifier_ids())
     primary = [i for i in (*d.identifiers, *d.also_identifiers) if i in known]
-    if not primary:
-        primary = [i for i in CAUSE_IDENTIFIERS.get(d.cause, ()) if i in known]
+    if d.cause in _TOOL_CAUSES or not primary:
+        # A missing tool is named first even when the line also names what the tool was looking for
+        # (mysqlclient's "Can not find valid pkg-config name" names the MySQL client library too).
+        tool = [i for i in CAUSE_IDENTIFIERS.get(d.cause, ()) if i in known]
+        primary = tool + [i for i in primary if i not in tool]
     if not primary and d.build_error is not None:
         primary = [i for i in CAUSE_IDENTIFIERS.get(d.build_error.cause, ()) if i in known]
     compiled = d.missing is not None and d.missing[0] in ("header", "library")

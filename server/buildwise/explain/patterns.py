@@ -140,6 +140,15 @@ _rule(rf"fatal error: {_Q}?(?P<name>{_NAME}){_Q}?: No such file or directory")(
     lambda m: Hit("header", m["name"])
 )
 _rule(rf"fatal error: {_Q}(?P<name>{_NAME}){_Q} file not found")(lambda m: Hit("header", m["name"]))
+# gcc prints strerror() in the user's language ("Aucun fichier ou dossier de ce type", "Bestand of map
+# bestaat niet"); a fatal error whose subject is a header is always that header not being found.
+_rule(rf"fatal error: {_Q}?(?P<name>[A-Za-z0-9_.+\-/]+\.(?:h|hh|hpp|hxx|inc)){_Q}?: \S")(
+    lambda m: Hit("header", m["name"])
+)
+# A paste that lost the "file.c:1:2: fatal error" prefix: ": Python.h: No such file or directory".
+_rule(rf"^\W*{_Q}?(?P<name>[A-Za-z0-9_.+\-/]+\.h){_Q}?: No such file or directory")(
+    lambda m: Hit("header", m["name"])
+)
 _rule(rf"fatal error C1083: Cannot open include file: {_Q}(?P<name>[^'\"]+){_Q}")(
     lambda m: Hit("header", m["name"])
 )
@@ -147,11 +156,35 @@ _rule(r"cannot find -l(?P<name>[\w.+-]+)")(lambda m: Hit("library", m["name"]))
 _rule(r"library not found for -l(?P<name>[\w.+-]+)")(lambda m: Hit("library", m["name"]))
 _rule(r"unable to find library -l(?P<name>[\w.+-]+)")(lambda m: Hit("library", m["name"]))
 _rule(r"LNK1181: cannot open input file '(?P<name>[^']+?)(?:\.lib)?'")(lambda m: Hit("library", m["name"]))
+# The loader, not the linker: the interpreter cannot start at all, or a library is missing at load time.
+_cause(r"error while loading shared libraries: libpython\d", "broken_python_environment")
+_rule(r"(?P<name>lib[\w+-]+(?:\.[A-Za-z_][\w+-]*)*?)\.so(?:\.[\d.]+)?: cannot open shared object file")(
+    lambda m: Hit("library", m["name"])
+)
+_rule(r"Library not loaded: \S*?(?P<name>lib[\w+-]+?)(?:\.[\d.]+)*\.dylib")(
+    lambda m: Hit("library", m["name"])
+)
+# The link failed and the lines that say why were not pasted: most often a library is missing.
+_rule(r"collect2: error: ld returned 1 exit status|linker command failed with exit code 1\b")(
+    lambda m: Hit("cause", None, "missing_system_library", bias=-45)
+)
 _rule(
     r"Package '?(?P<name>[\w.+-]+)'?,? "
     r"(?:was not found in the pkg-config search path|required by .*not found)"
 )(lambda m: Hit("pkg-config", m["name"]))
 _rule(r"No package '(?P<name>[^']+)' found")(lambda m: Hit("pkg-config", m["name"]))
+# mysqlclient >= 2.2 runs ``pkg-config --exists NAME`` for each name it knows: exit status 127 is the
+# shell saying pkg-config is not there, exit status 1 is pkg-config saying NAME.pc is not there.
+_rule(r"Command 'pkg-config --exists (?P<name>[\w.+-]+)' returned non-zero exit status 127")(
+    lambda m: Hit("tool", "pkg-config")
+)
+_rule(r"Command 'pkg-config --exists (?P<name>[\w.+-]+)' returned non-zero exit status 1\b")(
+    lambda m: Hit("pkg-config", m["name"], bias=-40)  # a probe: one name of several may be absent
+)
+# ... and when neither line was pasted, either is possible: pkg-config is checked first.
+_rule(r"Can not find valid pkg-config name")(
+    lambda m: Hit("cause", "pkg-config", "missing_pkg_config", bias=-40)
+)
 _rule(r"Dependency \"(?P<name>[^\"]+)\" not found")(lambda m: Hit("dependency", m["name"]))
 _rule(r"dependency (?P<name>[\w.+-]+) not found|Dependency lookup for (?P<name2>[\w.+-]+) .*failed")(
     lambda m: Hit("dependency", m["name"] or m["name2"], bias=-10)
@@ -171,6 +204,13 @@ _cause(
 _cause(r"No BLAS library detected|Could not find a BLAS library", "missing_blas_lapack")
 
 # -- Python modules, build dependencies, generated code ----------------------------------------
+# A setup.py that imports a module only Python 2 has, or uses its print statement: Python 2 only.
+_rule(
+    r"(?:ModuleNotFoundError|ImportError): No module named '?(?P<name>ConfigParser|urllib2|cPickle|cStringIO|"
+    r"StringIO|HTMLParser|httplib|urlparse|commands|__builtin__|exceptions|Tkinter|Queue)'?\s*$"
+)(lambda m: Hit("cause", m["name"], "python_unsupported_by_package"))
+_cause(r"SyntaxError: Missing parentheses in call to 'print'", "python_unsupported_by_package")
+_rule(r"invalid command 'bdist_wheel'")(lambda m: Hit("module", "wheel"))
 _rule(r"(?:ModuleNotFoundError|ImportError): No module named '?(?P<name>[\w.]+)'?")(
     lambda m: Hit("module", m["name"])
 )
@@ -187,6 +227,14 @@ _rule(r"module 'pkgutil' has no attribute 'ImpImporter'")(
 _rule(r"\bcython_sources\b")(lambda m: Hit("cause", "Cython", "incompatible_build_dependency"))
 _rule(r"Error compiling Cython file|Cython\.Compiler\.Errors\.CompileError")(
     lambda m: Hit("cause", "Cython", "incompatible_build_dependency", bias=-15)
+)
+# setuptools 58 removed 2to3 support; setup.py files that still pass use_2to3 stop there.
+_rule(r"error in \S+ setup command: use_2to3 is invalid")(
+    lambda m: Hit("cause", "setuptools", "incompatible_build_dependency", detail="use_2to3")
+)
+# pyproject-hooks 1.1 stopped reading PEP517_BUILD_BACKEND, which old poetry releases set instead.
+_rule(r"KeyError: 'PEP517_BUILD_BACKEND'")(
+    lambda m: Hit("cause", "pyproject-hooks", "incompatible_build_frontend")
 )
 _rule(r"packaging\.version\.InvalidVersion|setuptools\.extern\.packaging")(
     lambda m: Hit("cause", "setuptools", "incompatible_build_dependency", bias=-10)
@@ -285,6 +333,8 @@ TRIGGERS = (
     "unable to", "Problem with", "xcrun", "linker", "Found pkg-config", "no acceptable", "has Fortran",
     "compile Fortran", "lapack", "BLAS", "compiler identification", "InvalidVersion", "Pkg-config",
     'ependency "', "Dependency lookup", "No package", "must be installed", "Exception", "LNK1181",
+    "shared object", "shared librar", "Library not loaded", "pkg-config --exists", "use_2to3",
+    "invalid command", "SyntaxError", "PEP517_BUILD_BACKEND", "pkg-config name",
 )  # fmt: skip
 
 

@@ -103,6 +103,15 @@ def explanation(d: Diagnosis, kb: KnowledgeBase) -> str:
         "unsupported_python_in_build_tool": f"{who} is built with "
         f"{miss or 'a build tool'} that does not support Python {py} yet"
         + (f" (it supports up to {d.decisive.hit.detail})." if d.decisive and d.decisive.hit.detail else "."),
+        "python_unsupported_by_package": f"{who} supports only Python 2: its setup.py "
+        + (f"imports `{miss}`, a module" if miss else "uses syntax")
+        + f" that Python 3 does not have, so it cannot even be built on CPython {py}.",
+        "broken_python_environment": "The Python interpreter that pip started to run the build cannot "
+        "load its own shared library (libpython): the interpreter is installed incompletely or needs "
+        "LD_LIBRARY_PATH, so nothing was built.",
+        "incompatible_build_frontend": "The installer's own copy of the build-hook runner "
+        f"({miss or 'pyproject-hooks'}) does not work with the installer release: the failure happens "
+        f"before {who} itself is built.",
     }
     if cause in texts:
         return texts[cause] + _signature_note(d)

@@ -36,6 +36,19 @@ _NOISE = (
     "hard linking", "Copying ", "Requirement already satisfied",
 )  # fmt: skip
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
+#: What tools and people put in front of a log line: CI timestamps (GitHub Actions
+#: ``2024-05-01T10:00:00.1234567Z``), ``##[error]``, Docker BuildKit (``#12 3.456``, ``25.60``), Cloud
+#: Build's ``Step #1:``, pipenv's ``[pipenv.exceptions.InstallError]:``, quote marks (``> ``, ``---> ``).
+_DECORATION = re.compile(
+    r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?|##\[\w+\] ?|#\d+ \d+(?:\.\d+)? ?"
+    r"|\d{1,5}\.\d{1,4} (?=\s*\S)|Step #\d+(?: - \S+)?: ?"
+    r"|\[(?:pipenv\.exceptions\.)?[A-Z]\w*(?:Error|Failure)\]: ?"
+    r"|\s*-{1,3}> +|\s*> *(?=\S)|\s*>$)"
+)
+#: pipenv (older releases) prints a failed pip run as a Python list: "['Collecting x', '  error: ...']".
+_LIST_ITEM = re.compile(r"""(?:^\[?|', |", )['"]?(?P<item>.*?)(?=', |", |'\]?$|"\]?$|$)""")
+#: The line gcc echoes under "fatal error": ``   15 | #include <lber.h>`` or ``  #include "x.h"``.
+_INCLUDE_ECHO = re.compile(r"^\s*(?:\d+\s*\|\s*)?#\s*include\s*[<\"](?P<name>[^>\"]+)[>\"]")
 
 
 @dataclass(frozen=True)
@@ -129,6 +142,8 @@ class LogScanner:
         self._generic: list[Candidate] = []
         self._lineno = 0
         self.not_utf8 = False
+        self._include: tuple[str, int, str] | None = None
+        self._recent: tuple[Candidate, ...] = ()
 
     def feed(self, raw: str) -> None:
         self._lineno += 1
@@ -139,7 +154,32 @@ class LogScanner:
             line = line.rsplit("\r", 1)[-1]
         if len(line) > MAX_LINE:
             line = line[:MAX_LINE]
+        for _ in range(3):  # "2024-...Z ##[error]text": one decoration after another
+            undecorated = _DECORATION.sub("", line, count=1)
+            if undecorated == line:
+                break
+            line = undecorated
+        if line.count("', ") >= 3 and ("', '  " in line or line.lstrip().startswith("['")):
+            for m in _LIST_ITEM.finditer(line):
+                if m["item"]:
+                    self._feed_line(m["item"].replace("\\'", "'"))
+            return
+        self._feed_line(line)
+
+    def _feed_line(self, line: str) -> None:
         stripped = line.lstrip()
+        include = _INCLUDE_ECHO.match(line)
+        if include:
+            self._include = (include["name"], self._lineno, line)
+        elif "compilation terminated" in line and self._include is not None:
+            name, at, text = self._include
+            self._include = None
+            # The "fatal error: x.h: ..." line above it was not pasted (or was cut): the echo says which.
+            if self._lineno - at <= 4 and not any(
+                c.hit.kind == "header" and c.line >= at - 2 for c in self._recent
+            ):
+                self._add(text, Hit("header", name), None, at)
+            return
         if stripped.startswith(_NOISE) or (": warning: " in line and "rror" not in line):
             self.context.feed_noise(line)  # the bulk of a big log: compiler commands, copying...
             return
@@ -154,6 +194,9 @@ class LogScanner:
             return
         if hit is None:
             hit = Hit("error", None, "unknown")  # only the signature knows this line
+        self._add(line, hit, sig)
+
+    def _add(self, line: str, hit: Hit, sig: tuple[str, Signature] | None, lineno: int | None = None) -> None:
         resolved = self.classifier.resolve(hit)
         if sig is not None and sig[1].identifier and not resolved.identifiers:
             resolved = Resolved(
@@ -164,7 +207,7 @@ class LogScanner:
                 (sig[1].identifier,),
             )
         cand = Candidate(
-            self._lineno,
+            lineno or self._lineno,
             _BOX.sub("", line).strip(),
             hit,
             resolved,
@@ -172,6 +215,7 @@ class LogScanner:
             sig[1] if sig else None,
             sig[0] if sig else None,
         )
+        self._recent = (*self._recent[-3:], cand)
         if cand.cause == "unknown" and sig is None:
             if len(self._generic) < MAX_GENERIC:
                 self._generic.append(cand)
