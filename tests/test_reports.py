@@ -107,6 +107,59 @@ def test_the_validator_does_reject_bad_sarif(tmp_path: Path) -> None:
     ]
 
 
+def _validation_problems(sarif: Path, cwd: Path) -> list[dict[str, object]]:
+    out = cwd / "validation.sarif"
+    check = subprocess.run(
+        [str(MULTITOOL), "validate", str(sarif), "--rule-kind", "Gh;Sarif", "--output", str(out),
+         "--log", "ForceOverwrite"],
+        cwd=cwd, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert check.returncode == 0, check.stdout + check.stderr
+    results: list[dict[str, object]] = json.loads(out.read_text())["runs"][0]["results"]
+    return results
+
+
+@pytest.mark.parametrize(
+    "style", ["relative", "absolute", "dotdot-inside", "outside", "symlink", "cwd-symlink"]
+)
+def test_sarif_is_valid_for_every_path_style(tmp_path: Path, style: str) -> None:
+    """`kb-lint check <path> --format sarif` for each way of naming the project: files under the
+    working directory get relative URIs under %SRCROOT%, others an absolute file:// URI with no
+    uriBaseId (the validator's SARIF1004 rejects an absolute URI under a base)."""
+    if not MULTITOOL.exists():
+        pytest.skip("SARIF Multitool not installed")
+    proj = tmp_path / "work" / "proj"
+    write_tree(proj, PROJECT)
+    (tmp_path / "work" / "sub").mkdir()
+    (tmp_path / "link").symlink_to(proj)
+    cwd, arg = {
+        "relative": (tmp_path / "work", "proj"),
+        "absolute": (tmp_path / "work", str(proj)),
+        "dotdot-inside": (tmp_path / "work", "sub/../proj"),
+        "outside": (tmp_path / "work" / "sub", "../proj"),
+        "symlink": (tmp_path / "work", str(tmp_path / "link")),
+        "cwd-symlink": (tmp_path / "link", "."),
+    }[style]
+    result = kb_lint("check", arg, "--output", f"sarif={tmp_path / 'r.sarif'}", cwd=cwd)
+    assert result.returncode == 1, result.stderr
+    log = json.loads((tmp_path / "r.sarif").read_text())
+    locations = [
+        loc["physicalLocation"]["artifactLocation"]
+        for r in log["runs"][0]["results"]
+        for loc in r["locations"]
+    ]
+    assert locations
+    for loc in locations:
+        if style == "outside":
+            assert "uriBaseId" not in loc and loc["uri"].startswith("file:///"), loc
+            assert loc["uri"].startswith(proj.resolve().as_uri() + "/")
+        else:
+            assert loc["uriBaseId"] == "%SRCROOT%" and not loc["uri"].startswith(("file:", "/", "..")), loc
+            if style != "cwd-symlink":  # a symlink that leads back under the working directory
+                assert loc["uri"].startswith("proj/"), loc
+    assert _validation_problems(tmp_path / "r.sarif", tmp_path) == []
+
+
 def test_github_annotations(tmp_path: Path) -> None:
     write_tree(tmp_path, {"requirements.txt": "numpy>=\n"})
     result = kb_lint("check", ".", "--format", "github", cwd=tmp_path)

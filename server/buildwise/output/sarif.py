@@ -8,6 +8,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from buildwise import __version__
 from buildwise.model import Edit, Finding, Severity, Span
@@ -17,9 +18,33 @@ LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "n
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 
+def _inside(path: str, root: str) -> str | None:
+    """``path`` relative to ``root`` as a URI reference, or None when it is not under ``root``."""
+    try:
+        rel = os.path.relpath(path, root)
+    except ValueError:  # another drive on Windows
+        return None
+    parts = Path(rel).parts
+    if os.path.isabs(rel) or (parts and parts[0] == os.pardir):
+        return None
+    return quote(Path(rel).as_posix())
+
+
+def _artifact(path: str) -> dict[str, str]:
+    """A relative URI under %SRCROOT% (the working directory) when the file is below it, whether
+    the paths are spelled relative, absolute, with ``..`` or through a symlink; else an absolute
+    ``file://`` URI without a uriBaseId (SARIF1004: no absolute URI under a base)."""
+    absolute = os.path.abspath(path)
+    root = os.getcwd()
+    for candidate, base in ((absolute, root), (os.path.realpath(absolute), os.path.realpath(root))):
+        rel = _inside(candidate, base)
+        if rel is not None:
+            return {"uri": rel, "uriBaseId": "%SRCROOT%"}
+    return {"uri": Path(os.path.realpath(absolute)).as_uri()}
+
+
 def _uri(path: str) -> str:
-    rel = os.path.relpath(path)
-    return Path(rel).as_posix() if not rel.startswith("..") else Path(path).resolve().as_uri()
+    return _artifact(path)["uri"]
 
 
 def _region(span: Span) -> dict[str, int]:
@@ -34,7 +59,7 @@ def _region(span: Span) -> dict[str, int]:
 def _location(path: str, span: Span) -> dict[str, Any]:
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": _uri(path), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": _artifact(path),
             "region": _region(span),
         }
     }
@@ -86,7 +111,7 @@ def sarif_log(findings: list[Finding]) -> dict[str, Any]:
                     "description": {"text": fix.title + ("" if fix.safe else " (unsafe)")},
                     "artifactChanges": [
                         {
-                            "artifactLocation": {"uri": _uri(path), "uriBaseId": "%SRCROOT%"},
+                            "artifactLocation": _artifact(path),
                             "replacements": [_replacement(e) for e in edits],
                         }
                         for path, edits in by_file.items()
