@@ -67,12 +67,12 @@ def setup_path():
 
 def native_hint(manifest):
     if manifest is None:
-        return "install it into this interpreter: pip install buildwise"
+        return "install it into this interpreter: pip install <buildwise checkout or wheel>"
     if manifest.get("platform") != this_platform():
         return "this extension carries compiled parts for %s, not %s; install buildwise into the interpreter " % (
             manifest.get("platform"),
             this_platform(),
-        ) + "(pip install buildwise) or set buildwise.serverCommand"
+        ) + "(pip install <buildwise checkout or wheel>) or set buildwise.serverCommand"
     return "the extension bundles it for %s only; choose one of those interpreters or set " % (
         ", ".join(manifest.get("pythons", []))
     ) + "buildwise.serverCommand"

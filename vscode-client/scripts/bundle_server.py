@@ -121,13 +121,19 @@ def has_pure_wheel(pin: str, tmp: Path) -> bool:
 
 
 def main() -> int:
+    if not (REPO / "pyproject.toml").is_file() or not (REPO / "server" / "buildwise").is_dir():
+        sys.exit(
+            f"bundle_server: the .vsix bundles the buildwise server, so it is built from a checkout of the "
+            f"whole repository: {CLIENT} must sit next to pyproject.toml and server/ (found no "
+            f"{REPO / 'pyproject.toml'})"
+        )
     if TARGET not in PIP_PLATFORMS:
         sys.exit(f"unknown BUILDWISE_VSCE_TARGET {TARGET!r}; known: {', '.join(PIP_PLATFORMS)}")
     shutil.rmtree(OUT, ignore_errors=True)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         pip("wheel", "--no-deps", "-w", str(tmp / "wheel"), str(REPO))
-        wheel = next((tmp / "wheel").glob("buildwise-*.whl"))
+        wheel = next((tmp / "wheel").glob("buildwise_lint-*.whl"))
         pure, abi3, per_minor = [], [], []
         for name, version, filename in resolve(wheel, tmp):
             pin = f"{name}=={version}"

@@ -195,7 +195,9 @@ def validate(root: Path) -> list[Problem]:
     try:
         import jsonschema
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise KnowledgeError("kb validate needs jsonschema: pip install 'buildwise[kb]'") from exc
+        raise KnowledgeError(
+            "kb validate needs jsonschema: pip install jsonschema (or the 'kb' extra of buildwise-lint)"
+        ) from exc
     problems: list[Problem] = []
     sources = list_sources(root)
     package_validator = jsonschema.Draft202012Validator(_load_schema(root, "package.schema.json"))
