@@ -93,3 +93,28 @@ def test_config_turns_it_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         assert state.requests
     assert code == 1
     assert [f["code"] for f in found] == ["KB203"]
+
+
+def test_unknown_dependencies_are_listed_with_what_the_index_showed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_tree(tmp_path, {"requirements.txt": "linuxonly>=3\npurelib\nnot-on-this-index\nnumpy>=2\n"})
+    monkeypatch.chdir(tmp_path)
+    common = ["check", ".", "--python", "3.12", "--platform", "linux-x86_64,windows-amd64", "--verbose"]
+    with serve_index(PROJECTS) as (url, _):
+        main([*common, "--format", "summary", "--online", "--index-url", url])
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    unknown = {u["name"]: u["index"] for u in summary["unknown_dependencies"]}
+    assert unknown == {
+        "linuxonly": "no wheel for windows-amd64 (CPython 3.12)",
+        "not-on-this-index": None,
+        "purelib": "wheels for every target",
+    }
+    assert summary["by_code"].get("KB203") == 1
+    assert "3 dependencies not in the knowledge base (their wheels were checked on the index)" in captured.err
+    # Offline the same dependencies are still named, and the report says they were not checked.
+    main([*common, "--format", "summary"])
+    captured = capsys.readouterr()
+    assert {u["name"] for u in json.loads(captured.out)["unknown_dependencies"]} == set(unknown)
+    assert "(not checked; --online checks their wheels)" in captured.err

@@ -178,17 +178,32 @@ def run(args: argparse.Namespace, out: Any) -> int:
             return code
     findings, checked = workspace.lint_paths(paths)
     findings.sort(key=Finding.sort_key)
+    unknown = None
+    if args.verbose or any(fmt == "summary" for fmt, _ in outputs):
+        from buildwise.analysis.unknown import unknown_report
+
+        contexts = [c for p in checked if (c := workspace.context_for(p)) is not None]
+        unknown = unknown_report(contexts)
     if args.verbose:
-        _verbose_report(workspace, checked)
+        _verbose_report(workspace, checked, unknown or [])
+
+    def write(fmt: str, findings: list[Finding], checked: list[str], fh: Any) -> None:
+        if fmt == "summary":
+            from buildwise.output.summary import write_summary
+
+            write_summary(findings, checked, fh, unknown)
+        else:
+            writer(fmt)(findings, checked, fh)
+
     for fmt, target in outputs:
         if target is None:
-            writer(fmt)(findings, checked, out)
+            write(fmt, findings, checked, out)
             if fmt == "text" and (overrides.python is not None or overrides.platforms is not None):
                 write_move_report(findings, overrides, out)
             continue
         try:
             with open(target, "w", encoding="utf-8") as fh:
-                writer(fmt)(findings, checked, fh)
+                write(fmt, findings, checked, fh)
         except OSError as exc:
             raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from exc
     if errors:
@@ -201,8 +216,9 @@ def run(args: argparse.Namespace, out: Any) -> int:
     return 1 if any(f.severity >= threshold for f in findings) else 0
 
 
-def _verbose_report(workspace: Any, checked: list[str]) -> None:
-    """--verbose: the test-data folders left out, and each project's targets with their sources."""
+def _verbose_report(workspace: Any, checked: list[str], unknown: list[dict[str, Any]]) -> None:
+    """--verbose: the test-data folders left out, each project's targets with their sources, and the
+    dependencies the knowledge base does not know."""
     for folder in workspace.skipped:
         print(
             f"kb-lint: skipped test data {relpath(folder)} (--include-test-data checks it)", file=sys.stderr
@@ -215,6 +231,18 @@ def _verbose_report(workspace: Any, checked: list[str]) -> None:
             continue
         seen.add(key)
         print(f"kb-lint: {relpath(key) or '.'}: {project.targets.describe()}", file=sys.stderr)
+    if unknown:
+        names = ", ".join(str(u["name"]) + (f" ({u['index']})" if u["index"] else "") for u in unknown)
+        online = any(u["index"] for u in unknown)
+        how = (
+            "their wheels were checked on the index"
+            if online
+            else "not checked; --online checks their wheels"
+        )
+        print(
+            f"kb-lint: {len(unknown)} dependencies not in the knowledge base ({how}): {names}",
+            file=sys.stderr,
+        )
 
 
 def _apply_fixes(workspace: Any, paths: list[Path], args: argparse.Namespace, out: Any) -> int | None:

@@ -1,4 +1,4 @@
-"""Report formats for kb-lint check: text, json, sarif, github, junit."""
+"""Report formats for kb-lint check: text, json, sarif, github, junit, summary."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from buildwise.model import Finding
 
 Writer = Callable[[list[Finding], list[str], Any], None]
 
-FORMATS = ("text", "json", "sarif", "github", "junit")
+FORMATS = ("text", "json", "sarif", "github", "junit", "summary")
 
 
 _WRITERS = {
@@ -18,6 +18,7 @@ _WRITERS = {
     "sarif": ("sarif", "write_sarif"),
     "github": ("github", "write_github"),
     "junit": ("junit", "write_junit"),
+    "summary": ("summary", "write_summary"),
 }
 
 
