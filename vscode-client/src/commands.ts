@@ -59,7 +59,8 @@ async function showKnowledgeEntry(server: ServerManager, documents: ResultDocume
   let name: string | undefined;
   if (editor !== undefined) {
     const position = editor.selection.active;
-    const isToml = editor.document.uri.path.endsWith(".toml");
+    const path = editor.document.uri.path;
+    const isToml = path.endsWith(".toml") || path.endsWith("/Pipfile");
     name = requirementNameAt(editor.document.lineAt(position.line).text, position.character, isToml);
   }
   name ??= await vscode.window.showInputBox({

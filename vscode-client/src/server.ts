@@ -22,7 +22,22 @@ export const DOCUMENT_PATTERNS = [
   "**/uv.lock",
   "**/pylock.toml",
   "**/pylock.*.toml",
+  "**/poetry.lock",
+  "**/pdm.lock",
+  "**/Pipfile",
+  "**/Pipfile.lock",
+  "**/setup.cfg",
+  "**/setup.py",
+  "**/tox.ini",
+  "**/environment*.yml",
+  "**/environment*.yaml",
 ];
+
+/** The document selector: the files above and the scripts `buildwise.scripts` names. */
+export function documentPatterns(scripts: string[] | undefined): string[] {
+  const extra = (scripts ?? []).map((glob) => (glob.startsWith("**/") ? glob : `**/${glob.replace(/^\.?\//, "")}`));
+  return [...DOCUMENT_PATTERNS, ...extra];
+}
 
 export class ServerManager implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -104,9 +119,10 @@ export class ServerManager implements vscode.Disposable {
       args: found.args,
       options: { env: { ...process.env, PYTHONUNBUFFERED: "1" } },
     };
+    const settings = currentServerSettings(this.output);
     const clientOptions: LanguageClientOptions = {
-      documentSelector: DOCUMENT_PATTERNS.map((pattern) => ({ scheme: "file", pattern })),
-      initializationOptions: { buildwise: currentServerSettings(this.output) },
+      documentSelector: documentPatterns(settings.scripts).map((pattern) => ({ scheme: "file", pattern })),
+      initializationOptions: { buildwise: settings },
       outputChannel: this.output,
       traceOutputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,

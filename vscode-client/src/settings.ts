@@ -25,6 +25,8 @@ export interface ServerSettings {
   ignore?: string[];
   severity?: Record<string, string>;
   logLevel?: string;
+  /** Globs of PEP 723 scripts (`# /// script` blocks) to check, relative to the workspace folder. */
+  scripts?: string[];
 }
 
 export interface LaunchSettings {
@@ -45,7 +47,7 @@ export const PLATFORMS = [
 export const SEVERITIES = ["error", "warning", "info", "hint"];
 export const LOG_LEVELS = ["debug", "info", "warning", "error"];
 /** Settings whose change needs a new server process rather than a notification. */
-export const RESTART_KEYS = ["interpreter", "serverCommand"];
+export const RESTART_KEYS = ["interpreter", "serverCommand", "scripts"];
 
 const PYTHON_RE = /^3\.\d{1,2}t?$/;
 const CODE_RE = /^KB\d{0,3}$/;
@@ -117,6 +119,7 @@ export function serverSettings(inspect: Inspect): { settings: ServerSettings; pr
   }
   const distro = get("distro");
   settings.distro = typeof distro === "string" && distro.trim() !== "" ? distro.trim().toLowerCase() : undefined;
+  settings.scripts = checked("scripts", strings(get("scripts")), (g) => g.endsWith(".py"), problems, "globs of .py files");
   const level = get("logLevel");
   if (typeof level === "string" && LOG_LEVELS.includes(level.toLowerCase())) {
     settings.logLevel = level.toLowerCase();

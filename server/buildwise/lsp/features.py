@@ -14,6 +14,7 @@ from buildwise.lsp import convert
 # At run time too: pygls resolves command handlers' annotations.
 from buildwise.lsp.server import BuildwiseServer
 from buildwise.model import Edit, Fix, Position, Span
+from buildwise.project.files import is_lock_file, is_manifest
 
 WATCH_GLOBS = (
     "**/pyproject.toml",
@@ -31,6 +32,13 @@ WATCH_GLOBS = (
     "**/setup.cfg",
     "**/uv.lock",
     "**/pylock*.toml",
+    "**/poetry.lock",
+    "**/pdm.lock",
+    "**/Pipfile",
+    "**/Pipfile.lock",
+    "**/tox.ini",
+    "**/environment*.yml",
+    "**/environment*.yaml",
     "**/README*",
     "**/INSTALL*",
     "**/CONTRIBUTING*",
@@ -129,7 +137,8 @@ def register(server: BuildwiseServer) -> None:
                 "setup.cfg",
             ):
                 ls.engine.invalidate(path, source_tree=True)
-            elif name == "pyproject.toml" or name == "uv.lock" or name.startswith("pylock"):
+            if name == "pyproject.toml" or is_lock_file(name) or is_manifest(name):
+                # setup.cfg, setup.py, Pipfile ... may say which Pythons the project targets
                 ls.engine.invalidate(path)
             if (
                 name.lower().startswith(_DOC_NAMES)

@@ -30,6 +30,7 @@ from buildwise.project.config import Config
 from buildwise.project.files import (
     FileReader,
     is_lock_file,
+    is_manifest,
     is_pyproject,
     is_requirements_file,
     project_boundary,
@@ -152,9 +153,13 @@ class BuildwiseServer(LanguageServer):
             self.reader.add_root(self._boundaries[directory])
 
     # -- linting ----------------------------------------------------------------------------
-    @staticmethod
-    def handles(path: str) -> bool:
-        return is_pyproject(path) or is_requirements_file(path) or is_lock_file(path)
+    def handles(self, path: str) -> bool:
+        """The files the server lints: pyproject.toml, requirements and lock files, the other
+        dependency files (setup.cfg, setup.py, Pipfile, Pipfile.lock, tox.ini, conda environments)
+        and PEP 723 scripts matched by ``[tool.kb-lint] scripts``."""
+        if is_pyproject(path) or is_requirements_file(path) or is_lock_file(path) or is_manifest(path):
+            return True
+        return path.endswith(".py") and self.engine.is_script(path, self.engine.project_for(path))
 
     def context(self, uri: str) -> LintContext | None:
         document = self.workspace.get_text_document(uri)
@@ -220,7 +225,7 @@ class BuildwiseServer(LanguageServer):
         self.published.pop(uri, None)
         self._pending.discard(uri)
         forget_requirements(path)
-        if is_pyproject(path) or is_lock_file(path):
+        if is_pyproject(path) or is_lock_file(path) or is_manifest(path):
             self.engine.invalidate(path)
 
     def look_up_in_background(self, ctx: LintContext) -> None:

@@ -68,6 +68,9 @@ def settings_to_config(raw: Any) -> tuple[Config, list[str], dict[str, Any]]:
     if isinstance(distro, str) and distro.strip():
         changes["distro"] = distro.strip()
         extra["distro"] = distro.strip()
+    scripts = _strings(raw.get("scripts"))
+    if scripts:  # PEP 723 scripts to check, like [tool.kb-lint] scripts
+        changes["scripts"] = scripts
     roots = _strings(raw.get("roots"))
     if roots:  # folders outside the workspace that includes may reach (like kb-lint --root)
         extra["roots"] = roots

@@ -98,7 +98,7 @@ class Project:
             defaults = Config()
             fill = {
                 k: getattr(overrides, k)
-                for k in ("python", "platforms", "distro", "select", "ignore", "severity")
+                for k in ("python", "platforms", "distro", "select", "ignore", "severity", "scripts")
                 if getattr(self.file_config, k) == getattr(defaults, k)
                 and getattr(overrides, k) != getattr(defaults, k)
             }

@@ -26,3 +26,15 @@ test("requirements file: the line's requirement, not its comment or options", ()
   assert.equal(requirementNameAt("# only a comment", 4, false), undefined);
   assert.equal(requirementNameAt("", 0, false), undefined);
 });
+
+test("Poetry and Pipfile: the key of a dependency line, not a setting", () => {
+  assert.equal(requirementNameAt(`numpy = "^1.26"`, 10, true), "numpy");
+  assert.equal(requirementNameAt(`psycopg2 = { version = "~2.9", optional = true }`, 30, true), "psycopg2");
+  assert.equal(requirementNameAt(`"zope.interface" = "*"`, 2, true), "zope.interface");
+  assert.equal(requirementNameAt(`pyyaml = "==6.0.1"`, 0, true), "pyyaml");
+  assert.equal(requirementNameAt(`python = "^3.9"`, 10, true), undefined);
+  assert.equal(requirementNameAt(`python_version = "3.11"`, 18, true), undefined);
+  assert.equal(requirementNameAt(`name = "demo"`, 8, true), undefined);
+  assert.equal(requirementNameAt(`requires = ["setuptools>=61"]`, 15, true), "setuptools");
+  assert.equal(requirementNameAt(`build-backend = "poetry.core.masonry.api"`, 20, true), "poetry.core.masonry.api");
+});

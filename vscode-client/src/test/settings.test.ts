@@ -124,3 +124,9 @@ test("interpreter paths expand ~, ${userHome} and ${workspaceFolder}", () => {
   assert.equal(expandPath("${workspaceFolder}/x", undefined, "/home/u"), "${workspaceFolder}/x");
   assert.equal(expandPath("/opt/~x", "/w", "/home/u"), "/opt/~x");
 });
+
+test("scripts: globs of .py files are sent; others are reported", () => {
+  const { settings, problems } = serverSettings(inspector({ workspace: { scripts: ["scripts/*.py", "tools/run.sh"] } }));
+  assert.deepEqual(settings, { scripts: ["scripts/*.py"] });
+  assert.deepEqual(problems, ["buildwise.scripts: ignoring tools/run.sh (globs of .py files)"]);
+});
