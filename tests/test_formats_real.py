@@ -117,3 +117,19 @@ def test_setup_cfg_requirements_are_checked(kb: Any, tmp_path: Path) -> None:
     ]
     assert ctx.project.targets.python_evidence[0] == "setup.cfg python_requires >=3.9"
     assert ctx.project.targets.pythons[0] == "3.9"
+
+
+def test_deps_and_readiness_include_pipenv_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from buildwise.cli import main
+
+    root = _copy(tmp_path, "pipenv")
+    assert main(["deps", str(root), "--distro", "debian", "--python", "3.13"]) == 0
+    out = capsys.readouterr().out
+    assert "pyyaml" in out and "apt-get install -y --no-install-recommends gcc python3-dev" in out
+    monkeypatch.chdir(root)
+    assert main(["check", ".", "--python", "3.14", "--select", "KB2"]) == 1
+    out = capsys.readouterr().out
+    assert "On CPython 3.14: 1 dependency would build from source or fail:" in out
+    assert "pyyaml" in out and "Pipfile:24 KB202" in out and "Pipfile.lock:643 KB202" in out
