@@ -133,3 +133,16 @@ def test_deps_and_readiness_include_pipenv_files(
     out = capsys.readouterr().out
     assert "On CPython 3.14: 1 dependency would build from source or fail:" in out
     assert "pyyaml" in out and "Pipfile:24 KB202" in out and "Pipfile.lock:643 KB202" in out
+
+
+def test_a_pipfile_pinned_to_an_old_python_skips_wheel_checks(kb: Any, tmp_path: Path) -> None:
+    pipfile = '[packages]\nwrapt = "==1.11.1"\n\n[requires]\npython_version = "3.7"\n'
+    (tmp_path / "Pipfile").write_text(pipfile)
+    workspace = Workspace(kb)
+    project = workspace.project_for(tmp_path / "Pipfile")
+    assert project.targets.pythons == ()
+    assert "admits only Pythons older than" in project.targets.describe()
+    assert workspace.lint_paths([tmp_path])[0] == []
+    # an explicit target still checks it
+    findings, _ = Workspace(kb, overrides=Config(python=("3.12",))).lint_paths([tmp_path])
+    assert [f.code for f in findings if f.code.startswith("KB2")] == ["KB202"]

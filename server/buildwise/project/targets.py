@@ -47,7 +47,7 @@ class Targets:
         """One line: 'CPython 3.10-3.13 (requires-python >=3.10; ...) on linux-x86_64 (Dockerfile)'."""
         pythons = _range_text(self.pythons)
         why = "; ".join(self.python_evidence) or self.source
-        text = f"targets CPython {pythons} ({why})"
+        text = f"targets CPython {pythons} ({why})" if pythons else f"targets no CPython ({why})"
         where = "; ".join(self.platform_evidence) if self.platform_evidence else self.platform_source
         text += f" on {', '.join(self.platforms)} ({where})"
         if self.beyond:
@@ -81,6 +81,14 @@ def _range_text(versions: tuple[str, ...]) -> str:
 
 def _admits(spec: SpecifierSet, version: str) -> bool:
     return spec.contains(f"{version}.0", prereleases=True) or spec.contains(f"{version}.99")
+
+
+def _only_older(spec: SpecifierSet, oldest: str) -> bool:
+    """The specifier admits some CPython 3.x, all of them older than ``oldest``."""
+    major, minor = minor_key(oldest)
+    older = [f"{major}.{m}" for m in range(minor)]
+    newer = [f"{major}.{m}" for m in range(minor, minor + 30)]
+    return any(_admits(spec, v) for v in older) and not any(_admits(spec, v) for v in newer)
 
 
 def _places(places: list[str]) -> str:
@@ -123,6 +131,15 @@ def compute_targets(
                 beyond = tuple(v for v in admitted if v not in pythons)
                 if beyond:
                     evidence += (f"up to {cap}, the newest it tests or deploys on ({_places(seen[cap])})",)
+        elif spec is not None and known and _only_older(spec, known[0]):
+            # "python_version = 3.7" in a Pipfile, requires-python = "<3.8": every Python the
+            # project runs on predates what the knowledge base covers. Checking 3.11+ instead would
+            # report pins the project never installs there.
+            source = "requires-python"
+            evidence = (
+                f"{spec_origin} {spec_text} admits only Pythons older than {known[0]}, the oldest the "
+                "knowledge base covers: wheel checks are skipped (choose targets with --python)",
+            )
         elif seen:
             low, high = min(seen, key=minor_key), max(seen, key=minor_key)
             pythons = tuple(v for v in known if minor_key(low) <= minor_key(v) <= minor_key(high))
@@ -130,7 +147,7 @@ def compute_targets(
             places = list(dict.fromkeys(p for v in (low, high) for p in seen[v]))
             tested = _range_text(tuple(sorted(seen, key=minor_key)))
             evidence = (f"tested or deployed on {tested} ({_places(places)})",)
-        if not pythons:
+        if not pythons and not (spec is not None and known and _only_older(spec, known[0])):
             pythons = default_pythons or tuple(known[-1:])
             source = "default"
             evidence = ("no requires-python, CI matrix, tox, nox, .python-version or Dockerfile names one",)
