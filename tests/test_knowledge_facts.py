@@ -8,7 +8,8 @@ import pytest
 from packaging.specifiers import SpecifierSet
 
 from buildwise.engine import Workspace
-from buildwise.knowledge.variants import facts_for, newest_admitted
+from buildwise.knowledge.ranges import facts_for
+from buildwise.knowledge.variants import newest_admitted
 from tests.conftest import write_tree
 
 PYPROJECT = """[build-system]

@@ -18,7 +18,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from buildwise.analysis.coverage import Status, verdict
 from buildwise.analysis.interpreter import Interpreter
 from buildwise.knowledge import KnowledgeBase, PackageInfo
-from buildwise.knowledge.model import DepSpec
+from buildwise.knowledge.variants import DepSpec
 
 if TYPE_CHECKING:
     from buildwise.analysis.context import LintContext

@@ -20,7 +20,7 @@ from buildwise.analysis.coverage import (
 )
 from buildwise.analysis.index_coverage import index_verdict
 from buildwise.knowledge import KnowledgeBase, PackageInfo
-from buildwise.knowledge.variants import facts_for
+from buildwise.knowledge.ranges import facts_for
 from buildwise.model import Edit, Fix
 from buildwise.project.facts import Dependency
 

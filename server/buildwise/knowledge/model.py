@@ -8,7 +8,7 @@ from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
-from buildwise.knowledge.variants import OptionalPart, VersionRange, build_optional, build_ranges
+from buildwise.knowledge.variants import DepSpec, OptionalPart, VersionRange, build_optional, build_ranges
 
 #: Ecosystems every identifier must map (or mark not-packaged), in display order.
 REQUIRED_ECOSYSTEMS = ("debian", "fedora", "alpine", "arch", "homebrew", "conda-forge")
@@ -43,8 +43,6 @@ PLATFORMS = (
 EXTERNAL_KEYS = ("build-requires", "host-requires", "dependencies")
 OPTIONAL_EXTERNAL_KEYS = ("optional-build-requires", "optional-host-requires", "optional-dependencies")
 
-_DEP_RE = re.compile(r"^(?P<id>dep:[^@;\s]+)(?:@(?P<version>[^;\s]+))?\s*(?:;\s*(?P<marker>.+))?$")
-
 
 def normalize_name(name: str) -> str:
     """PEP 503 normalization: ``Foo_Bar.baz`` -> ``foo-bar-baz``."""
@@ -58,23 +56,6 @@ def parse_version(text: str | None) -> Version | None:
         return Version(text)
     except InvalidVersion:
         return None
-
-
-@dataclass(frozen=True)
-class DepSpec:
-    """One PEP 725 external dependency specifier, split into its parts."""
-
-    text: str
-    id: str
-    version: str | None
-    marker: str | None
-
-    @classmethod
-    def parse(cls, text: str) -> DepSpec | None:
-        m = _DEP_RE.match(text.strip())
-        if not m:
-            return None
-        return cls(text, m["id"].split("?")[0].split("#")[0], m["version"], m["marker"])
 
 
 @dataclass(frozen=True)

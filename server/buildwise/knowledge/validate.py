@@ -26,12 +26,12 @@ from buildwise.knowledge.loader import (
     read_toml,
 )
 from buildwise.knowledge.model import (
-    DepSpec,
     build_identifier,
     build_package,
     normalize_name,
     parse_version,
 )
+from buildwise.knowledge.variants import DepSpec
 
 PACKAGE_FACTS = (
     "languages",

@@ -6,20 +6,37 @@ requirements are shown (hover, ``kb-lint deps --all``) but never reported as mis
 
 ``[[ranges]]``: facts that differ for a range of releases; a range describes the native build of
 its releases completely (languages, build, external, optional: what it omits, they lack).
-:func:`facts_for` picks the range that covers the newest release a specifier admits, the one pip
-would install.
+:func:`buildwise.knowledge.ranges.facts_for` picks the range that covers the newest release a
+specifier admits, the one pip would install.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+import re
+from dataclasses import dataclass
+from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-if TYPE_CHECKING:
-    from buildwise.knowledge.model import DepSpec, PackageInfo
+_DEP_RE = re.compile(r"^(?P<id>dep:[^@;\s]+)(?:@(?P<version>[^;\s]+))?\s*(?:;\s*(?P<marker>.+))?$")
+
+
+@dataclass(frozen=True)
+class DepSpec:
+    """One PEP 725 external dependency specifier, split into its parts."""
+
+    text: str
+    id: str
+    version: str | None
+    marker: str | None
+
+    @classmethod
+    def parse(cls, text: str) -> DepSpec | None:
+        m = _DEP_RE.match(text.strip())
+        if not m:
+            return None
+        return cls(text, m["id"].split("?")[0].split("#")[0], m["version"], m["marker"])
 
 
 @dataclass(frozen=True)
@@ -151,36 +168,4 @@ def newest_admitted(spec: SpecifierSet) -> Version | None:
         return None
 
 
-def facts_for(pkg: PackageInfo, spec: SpecifierSet | None) -> PackageInfo:
-    """``pkg`` with the facts of the range covering the newest release ``spec`` admits."""
-    if not pkg.ranges or spec is None:
-        return pkg
-    newest = newest_admitted(spec)
-    if newest is None:
-        return pkg
-    for rng in pkg.ranges:
-        if rng.versions.contains(newest, prereleases=True):
-            return _apply(pkg, rng)
-    return pkg
-
-
-def _apply(pkg: PackageInfo, rng: VersionRange) -> PackageInfo:
-    from buildwise.knowledge.model import EXTERNAL_KEYS, _deps
-
-    raw = rng.raw
-    build: dict[str, Any] = raw["build"] if isinstance(raw.get("build"), dict) else {}
-    external: dict[str, Any] = raw["external"] if isinstance(raw.get("external"), dict) else {}
-    changes: dict[str, Any] = {
-        "languages": tuple(raw.get("languages") or ()),
-        "build_backend": build.get("backend"),
-        "build_requires": tuple(build.get("requires") or ()),
-        "build_env": dict(build.get("env") or {}),
-        "external": {k: _deps(external.get(k)) for k in EXTERNAL_KEYS if k in external},
-        "optional": build_optional(raw.get("optional"), _deps),
-    }
-    changes["ranges"] = ()
-    changes["range_text"] = rng.text
-    return replace(pkg, **changes)
-
-
-__all__ = ["OptionalPart", "Switch", "VersionRange", "build_optional", "build_ranges", "facts_for"]
+__all__ = ["OptionalPart", "Switch", "VersionRange", "build_optional", "build_ranges"]
