@@ -174,6 +174,8 @@ class Workspace:
         self._index_clients: dict[str, IndexClient] = {}
         #: Files named on the command line (a .py file there is a PEP 723 script).
         self.explicit_files: set[str] = set()
+        #: Fold identical findings beyond REPEAT_LIMIT per file (off while ``--fix`` works).
+        self.fold_repeats = True
         #: Work from the index cache only (``--offline``), never the network.
         self.index_offline = False
         #: Test-data folders the last ``lint_paths`` left out (for ``--verbose``).
@@ -323,7 +325,8 @@ class Workspace:
         findings = run_rules(ctx, self.on_rule_error)
         own = [f for f in findings if f.path == ctx.path]
         other = [f for f in findings if f.path != ctx.path]
-        return fold_repeats(sorted(apply_suppressions(own, ctx.lines) + other, key=Finding.sort_key))
+        found = sorted(apply_suppressions(own, ctx.lines) + other, key=Finding.sort_key)
+        return fold_repeats(found) if self.fold_repeats else found
 
     def _prefetch_index(self, paths: list[Path], graph: IncludeGraph) -> dict[str, LintContext]:
         """Online mode: look every dependency up before the rules run (in parallel), and keep the

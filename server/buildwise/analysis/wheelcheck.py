@@ -5,6 +5,7 @@ Computed once per document (cached on the lint context) so five rules do not rep
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -266,11 +267,47 @@ def floor_fix(cov: DependencyCoverage, floor_version: object, why: str) -> Fix |
 
         new_spec = poetry_floor(converted.written_specifier, str(floor_version), new_spec)
     glue = " " if new_spec[:1] in ("^", "~") and not new_spec.startswith("~=") else ""
-    return Fix(
-        f"Require {dep.parsed.name}{glue}{new_spec} ({why})",
-        (Edit(dep.path, dep.specifier_span, str(new_spec)),),
-        safe=False,
-    )
+    title = f"Require {dep.parsed.name}{glue}{new_spec} ({why})"
+    if converted is not None or dep.splice_safe:  # the rest of the text stays as written
+        return Fix(title, (Edit(dep.path, dep.specifier_span, str(new_spec)),), safe=False)
+    # TOML escapes in the string: the columns of its parts are unknown, so rewrite it whole
+    new = rebuilt(dep.parsed.text, specifier=str(new_spec))
+    edit = dep.replacement(new) if new is not None else None
+    return Fix(title, (edit,), safe=False) if edit is not None else None
+
+
+def rebuilt(
+    old: str, *, replacement: str | None = None, specifier: str | None = None, keep_pin: bool = False
+) -> str | None:
+    """``old`` (a PEP 508 string) with another project (``replacement``, its name, extras,
+    version and marker) or another specifier, rebuilt with ``packaging``: extras and the marker
+    of ``old`` are kept (the extras only when the project stays the same), so
+    ``pendulum[test]<2.1`` -> ``pendulum[test]>=3``, never ``pendulum>=3[test]<2.1``. With
+    ``keep_pin`` (a drop-in build of the same code), a replacement without a version keeps the old
+    specifier: ``psycopg2==2.9.9`` -> ``psycopg2-binary==2.9.9``."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        req = Requirement(old)
+        new = Requirement(replacement) if replacement is not None else None
+    except InvalidRequirement:
+        return None
+    if new is not None:
+        same = canonicalize_name(new.name) == canonicalize_name(req.name)
+        markers = [str(m) for m in (req.marker, new.marker) if m is not None]
+        new.extras = set(new.extras) | (set(req.extras) if same else set())
+        if keep_pin and not new.specifier and not new.url:
+            new.specifier = req.specifier
+        marker = markers[0] if len(markers) == 1 else " and ".join(f"({m})" for m in markers)
+        req = new
+        req.marker = None
+        text = str(req)
+        return f"{text} ; {marker}" if marker else text
+    if specifier is not None:
+        from packaging.specifiers import SpecifierSet
+
+        req.specifier = SpecifierSet(specifier)
+    return str(req)
 
 
 def alternative_fixes(cov: DependencyCoverage) -> list[Fix]:
@@ -281,18 +318,17 @@ def alternative_fixes(cov: DependencyCoverage) -> list[Fix]:
     for alt in cov.pkg.alternatives if cov.pkg is not None else ():
         if alt.kind not in ("binary", "successor", "pure", "bundled"):
             continue
-        if alt.same_import and "[" not in alt.requirement and ";" not in alt.requirement:
-            edit = Edit(dep.path, dep.name_span, alt.requirement)
-            title = f"Switch to {alt.requirement} ({alt.kind}; same import)"
-        else:
-            text_span = dep.text_span
-            if text_span is None:
+        if dep.converted is not None:  # Poetry/Pipfile syntax: only a drop-in rename fits it
+            if not (alt.same_import and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", alt.requirement)):
                 continue
-            marker = dep.parsed.text[dep.parsed.marker_range[0] :] if dep.parsed.marker_range else ""
-            new = alt.requirement + (f" ; {marker}" if marker else "")
-            edit = Edit(dep.path, text_span, new)
-            title = f"Switch to {alt.requirement} ({alt.kind}; check your imports)"
-        fixes.append(Fix(title, (edit,), safe=False))
+            edit: Edit | None = Edit(dep.path, dep.name_span, alt.requirement)
+        else:
+            new = rebuilt(dep.parsed.text, replacement=alt.requirement, keep_pin=alt.same_import)
+            edit = dep.replacement(new) if new is not None else None
+        if edit is None:
+            continue
+        how = "same import" if alt.same_import else "check your imports"
+        fixes.append(Fix(f"Switch to {alt.requirement} ({alt.kind}; {how})", (edit,), safe=False))
     return fixes
 
 

@@ -264,15 +264,23 @@ def _apply_fixes(workspace: Any, paths: list[Path], args: argparse.Namespace, ou
         n = len(result.applied)
         out.write(f"Would apply {n} fix{'es' if n != 1 else ''} in {len(result.changed)} file(s).\n")
         return 1 if result.changed else 0
-    for path, (old, new) in sorted(result.changed.items()):
+    for path, (old_bytes, new_bytes) in sorted(result.writes.items()):
         try:
-            write_atomically(path, old, new)
+            write_atomically(path, old_bytes, new_bytes)
         except ChangedOnDisk as exc:
             print(f"kb-lint: {exc}", file=sys.stderr)
             return 2
     if result.applied:
         n = len(result.applied)
         print(f"Fixed {n} problem{'s' if n != 1 else ''} in {len(result.changed)} file(s).", file=sys.stderr)
+    if result.unfixed:
+        n = len(result.unfixed)
+        print(
+            f"kb-lint: {n} fix{'es' if n != 1 else ''} did not remove {'their' if n != 1 else 'its'} "
+            f"finding and {'were' if n != 1 else 'was'} not applied again: "
+            + ", ".join(f"{relpath(f.path)}:{f.span.start.line + 1} {f.code}" for f in result.unfixed[:10]),
+            file=sys.stderr,
+        )
     return None
 
 

@@ -6,14 +6,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from buildwise.model import Edit, Position, Span
+from buildwise.parse.toml_write import needs_escaping, toml_string
+
+__all__ = [
+    "add_to_array",
+    "apply_edits",
+    "insert_lines",
+    "needs_escaping",
+    "remove_array_element",
+    "toml_string",
+]
 from buildwise.parse.toml_document import ArrayInfo, TomlDocument
 
 
-def toml_string(value: str, quote: str = '"') -> str:
-    if quote == "'" and "'" not in value and "\n" not in value:
-        return f"'{value}'"
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+def insert_lines(doc: TomlDocument, line: int, text: str) -> Edit:
+    """Insert whole lines (``text`` ends with a newline) before ``line``; past the last line, at the
+    end of the file, after a line break when the file does not end with one."""
+    if line < len(doc.index.lines):
+        at = Position(line, 0)
+        return Edit(doc.path, Span(at, at), text)
+    end = doc.index.last_position()
+    prefix = "\n" if doc.text and not doc.text.endswith("\n") else ""
+    return Edit(doc.path, Span(end, end), prefix + text)
 
 
 def _quote_style(doc: TomlDocument, array: ArrayInfo) -> str:

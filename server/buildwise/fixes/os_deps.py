@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from buildwise.analysis.sysdeps import BINDEP_PROFILES, install_lines, with_python_headers
-from buildwise.fixes.edits import add_to_array, toml_string
+from buildwise.fixes.edits import add_to_array, insert_lines, toml_string
 from buildwise.knowledge import PYTHON_HEADERS_ID, KnowledgeBase
 from buildwise.model import Edit, Fix, Position, Span
 
@@ -160,9 +160,8 @@ def external_fix(ctx: LintContext, ids: list[str]) -> Fix | None:
                 edits += add_to_array(doc, info.array, values)
             else:
                 new_keys.append(f"{key} = [{', '.join(toml_string(v) for v in values)}]")
-        if new_keys:
-            at = Position(table.content_end.line + 1, 0)
-            edits.append(Edit(doc.path, Span(at, at), "\n".join(new_keys) + "\n"))
+        if new_keys:  # after the table's last line (which may be the file's last, without a newline)
+            edits.append(insert_lines(doc, table.content_end.line + 1, "\n".join(new_keys) + "\n"))
     return Fix("Declare them in pyproject.toml's [external] table (PEP 725)", tuple(edits))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import codecs
 from dataclasses import dataclass
 
 from buildwise.model import Position, Span
@@ -19,19 +20,33 @@ class DecodedText:
     decode_error: tuple[int, int, str] | None = None
 
 
+BOM = b"\xef\xbb\xbf"
+
+
+def _one_per_byte(exc: UnicodeError) -> tuple[str, int]:
+    """Each undecodable byte becomes exactly one U+FFFD (Python's "replace" may fold several
+    into one), so positions in the decoded text match a ``surrogateescape`` decoding one to one
+    and ``--fix`` can write a latin-1 file back with every untouched byte as it was."""
+    assert isinstance(exc, UnicodeDecodeError)
+    return "\ufffd", exc.start + 1
+
+
+codecs.register_error("buildwise-replace", _one_per_byte)
+
+
 def decode(data: bytes) -> DecodedText:
-    """UTF-8 (with or without BOM); invalid bytes become U+FFFD and the first one is reported."""
-    if data.startswith(b"\xef\xbb\xbf"):
+    """UTF-8 (with or without BOM); each invalid byte becomes U+FFFD and the first one is reported."""
+    if data.startswith(BOM):
         data = data[3:]
     try:
         return DecodedText(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        good = data[: exc.start].decode("utf-8", errors="replace")
+        good = data[: exc.start].decode("utf-8", errors="buildwise-replace")
         line = good.count("\n")
         column = len(good) - (good.rfind("\n") + 1)
         bad = data[exc.start : exc.start + 1].hex()
         message = f"not valid UTF-8: byte 0x{bad} cannot be decoded (save the file as UTF-8)"
-        return DecodedText(data.decode("utf-8", errors="replace"), (line, column, message))
+        return DecodedText(data.decode("utf-8", errors="buildwise-replace"), (line, column, message))
 
 
 class LineIndex:

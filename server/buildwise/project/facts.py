@@ -8,11 +8,12 @@ from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from buildwise.model import Position, Span
+from buildwise.model import Edit, Position, Span
 from buildwise.parse.declared import Declared
 from buildwise.parse.requirement import ParsedRequirement, parse_requirement
 from buildwise.parse.requirements import RequirementLine
 from buildwise.parse.toml_document import ArrayInfo, TomlDocument
+from buildwise.parse.toml_write import needs_escaping, toml_string
 
 
 class Dependency:
@@ -106,6 +107,8 @@ class Dependency:
         inner = self.text_span
         if rng is None or inner is None or inner.start.line != inner.end.line:
             return self.span
+        if self._toml and not self.literal:
+            return inner  # TOML escapes shift the columns: the whole text, not a guessed part
         line, col = inner.start.line, inner.start.column
         return Span(Position(line, col + rng[0]), Position(line, col + rng[1]))
 
@@ -123,6 +126,44 @@ class Dependency:
         if converted is not None:
             return converted.specifier_span or self.name_span
         return self._sub(self.parsed.specifier_range or self.parsed.name_range)
+
+    @property
+    def literal(self) -> bool:
+        """Whether the source text between the quotes is the requirement text exactly (no TOML
+        escapes), so columns inside it can be computed from the parsed text."""
+        inner = self.text_span
+        if inner is None or inner.start.line != inner.end.line:
+            return False
+        return inner.end.column - inner.start.column == len(self.parsed.text)
+
+    @property
+    def _toml(self) -> bool:
+        """Whether the requirement is a TOML string (pyproject.toml, a script's metadata)."""
+        return self.req_line is None and (
+            self.declared is None or self.declared.group.startswith("script.") or self.path.endswith(".toml")
+        )
+
+    @property
+    def splice_safe(self) -> bool:
+        """Whether parts of the text (the specifier) can be replaced in place: the columns of the
+        parsed text are the file's (no escapes in between)."""
+        return self.req_line is not None or not self._toml or self.literal
+
+    def replacement(self, new: str) -> Edit | None:
+        """An edit that makes this requirement read ``new``, written the way its file needs: as
+        the line in a requirements file or setup.cfg; in TOML between the quotes when nothing
+        needs escaping, else the whole string rewritten as a basic string with quotes and
+        backslashes escaped; never for a lock file's pins or a format with its own syntax."""
+        if "\n" in new or "\r" in new or not self.editable or self.converted is not None:
+            return None
+        inner = self.text_span
+        if not self._toml:
+            if inner is None or (self.path.endswith(".py") and needs_escaping(new)):
+                return None  # a Python string literal: leave escaping to the author
+            return Edit(self.path, inner, new)
+        if inner is not None and self.literal and not needs_escaping(new):
+            return Edit(self.path, inner, new)
+        return Edit(self.path, self.span, toml_string(new))
 
     @property
     def error_span(self) -> Span:

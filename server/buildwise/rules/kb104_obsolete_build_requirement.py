@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from packaging.version import Version
 
 from buildwise.fixes.edits import remove_array_element
-from buildwise.model import Edit, Finding, Fix, Severity
+from buildwise.model import Finding, Fix, Severity
 from buildwise.project.facts import requires_python
 
 if TYPE_CHECKING:
@@ -102,13 +102,9 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             not entry.get("replacement_requires_python")
             or _floor_at_least(ctx, entry["replacement_requires_python"])
         ):
-            fixes.append(
-                Fix(
-                    f"Replace {dep.parsed.name!r} with {replacement!r}",
-                    (Edit(dep.path, dep.text_span or dep.span, replacement),),
-                    safe=False,
-                )
-            )
+            edit = dep.replacement(replacement)
+            if edit is not None:
+                fixes.append(Fix(f"Replace {dep.parsed.name!r} with {replacement!r}", (edit,), safe=False))
         elif not replacement and requires is not None and requires.array is not None:
             fixes.append(
                 Fix(
