@@ -54,7 +54,11 @@ VERBATIM_NAMES = frozenset(
 _PYLOCK = re.compile(r"^pylock\.[^/]+\.toml$")
 _ENVFILE = re.compile(r"^(environment|env|conda)[\w.-]*\.ya?ml$", re.I)
 _REQ_TXT = re.compile(r"(requirements|constraints)[\w.-]*\.(txt|in)$|[\w.-]*(requirements|constraints)\.(txt|in)$", re.I)
-_PROSE_TOP = re.compile(r"^(readme|install|building|contributing|hacking|development)(\..*)?$", re.I)
+_PROSE_TOP = re.compile(
+    r"^(readme|install|installing|build|building|contributing|hacking|develop|developing|development|compile|compiling|"
+    r"requirements|dependencies|setup|getting[-_]started|quickstart)(\.(md|rst|txt|adoc|markdown))?$|^(readme|install)\..*$",
+    re.I,
+)
 _CONTAINER = re.compile(r"^(dockerfile|containerfile)(\..*)?$|.*\.(dockerfile|containerfile)$", re.I)
 _COMPOSE = re.compile(r"^(docker-)?compose[\w.-]*\.ya?ml$", re.I)
 _CI_TOP = frozenset(
