@@ -274,8 +274,16 @@ def _call_name(node: ast.AST) -> str | None:
     return None
 
 
+_MODULE_LITERALS: dict[str, ast.AST] = {}
+
+
 def _render(node: ast.AST, depth: int = 0) -> str:
-    """A literal, or a marker call with its literal arguments, or _computed."""
+    """A literal, or a marker call with its literal arguments, or _computed.
+
+    A name bound once at module level to a literal renders as that literal (what a static reader sees).
+    """
+    if isinstance(node, ast.Name) and node.id in _MODULE_LITERALS:
+        node = _MODULE_LITERALS[node.id]
     lit = _literal(node)
     if lit != "_computed" or depth > 3:
         return lit
@@ -296,6 +304,17 @@ def synthetic_setup(source: bytes, origin: str) -> str:
         tree = ast.parse(source)
     except (SyntaxError, ValueError) as exc:
         return head + f"# could not be parsed: {type(exc).__name__}\n"
+    _MODULE_LITERALS.clear()
+    counts: dict[str, int] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            name = stmt.targets[0].id
+            counts[name] = counts.get(name, 0) + 1
+            if _literal(stmt.value) != "_computed":
+                _MODULE_LITERALS[name] = stmt.value
+    for name, n in counts.items():
+        if n > 1:
+            _MODULE_LITERALS.pop(name, None)
     imports: list[str] = []
     calls: set[str] = set()
     tools: set[str] = set()

@@ -135,6 +135,11 @@ def subject(finding: dict[str, object], root: Path) -> str:
     m = _NAME.match(span)
     if m and not span[:1].isdigit() and span[:1] not in "=<>~!":
         return normalize(m.group(0))
+    if rel.endswith("Pipfile.lock"):  # JSON: the package is the key of the enclosing object
+        for above in reversed(lines[: int(str(finding["line"]))]):
+            key = re.match(r'\s*"([^"]+)"\s*:\s*\{', above)
+            if key:
+                return normalize(key.group(1))
     lock = _LOCK_NAME.match(line)
     if lock:
         return normalize(lock.group(1))
