@@ -78,6 +78,22 @@ def has_wheel_for(pkg: LockedPackage, python: str, platform: str) -> bool:
     return any((tags := wheel_tags(w)) is not None and tags & accepted for w in pkg.wheels)
 
 
+#: Wheel platforms kb-lint does not check (WebAssembly, mobile): a lock made for them (a Pyodide
+#: lock) says nothing about the targets.
+_OTHER_PLATFORMS = ("emscripten", "wasm32", "wasi", "pyodide", "ios_", "android_")
+
+
+def for_other_platforms(pkg: LockedPackage) -> bool:
+    """Every wheel of the entry is for a platform kb-lint does not check (and it has no sdist)."""
+    if pkg.has_sdist or not pkg.wheels:
+        return False
+    for w in pkg.wheels:
+        tags = wheel_tags(w)
+        if tags is None or not all(any(o in t.platform for o in _OTHER_PLATFORMS) for t in tags):
+            return False
+    return True
+
+
 def has_wheel_for_python(pkg: LockedPackage, python: str) -> bool:
     """Some wheel accepts this Python on some known platform (tells KB201 from KB203)."""
     from buildwise.project.config import PLATFORMS
@@ -150,7 +166,7 @@ def misses(lock: LockFile, pythons: tuple[str, ...], platforms: tuple[str, ...])
                     if pkg.has_sdist:
                         out.append(LockMiss(pkg, python, platform, "sdist-only", chain))
                     continue
-                if has_wheel_for(pkg, python, platform):
+                if has_wheel_for(pkg, python, platform) or for_other_platforms(pkg):
                     continue
                 kind = "platform" if has_wheel_for_python(pkg, python) else "python"
                 out.append(LockMiss(pkg, python, platform, kind, chain))

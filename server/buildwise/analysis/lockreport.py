@@ -4,11 +4,13 @@ direct dependency in pyproject.toml."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
 from buildwise.analysis.lockcheck import LockMiss, misses
-from buildwise.model import Span
+from buildwise.model import Severity, Span
 from buildwise.parse.locks import LockFile
 
 if TYPE_CHECKING:
@@ -49,16 +51,35 @@ def lock_problems(ctx: LintContext, lock: LockFile) -> list[LockProblem]:
         return cached  # type: ignore[no-any-return]
     targets = ctx.project.targets
     grouped: dict[tuple[str, int], list[LockMiss]] = {}
-    for miss in misses(lock, targets.pythons, targets.platforms):
+    for miss in misses(lock, lock_pythons(lock, targets.pythons), targets.platforms):
         code = RULE_FOR[miss.kind]
         if code == "KB205":
             pkg = ctx.kb.package(miss.package.key)
             if pkg is None or not pkg.compiles:
                 continue  # an sdist of pure Python builds anywhere
+            if pkg.wheels is not None and pkg.wheels.published:
+                # The project publishes wheels; the lock lists only those for its own
+                # requires-python, so an entry without wheels has none for these Pythons.
+                miss = replace(miss, kind="python")
+                code = "KB201"
         grouped.setdefault((code, miss.package.index), []).append(miss)
     problems = [LockProblem(code, lock, index, group) for (code, index), group in grouped.items()]
     ctx.cache[key] = problems
     return problems
+
+
+def lock_pythons(lock: LockFile, pythons: tuple[str, ...]) -> tuple[str, ...]:
+    """The targets the lock was made for: a lock's ``requires-python`` (``>=3.13`` for a CI
+    tool's pylock.toml) narrows the project's."""
+    if not lock.requires_python:
+        return pythons
+    try:
+        spec = SpecifierSet(lock.requires_python)
+    except InvalidSpecifier:
+        return pythons
+    return tuple(
+        p for p in pythons if any(spec.contains(f"{p.rstrip('t')}.{n}", prereleases=True) for n in (0, 99))
+    )
 
 
 def describe(ctx: LintContext, problem: LockProblem) -> str:
@@ -81,13 +102,36 @@ def describe(ctx: LintContext, problem: LockProblem) -> str:
 
 
 def findings_on_lock(ctx: LintContext, code: str) -> Iterator[tuple[Span, str, dict[str, object]]]:
+    """Problems of the lock entries themselves. A direct dependency's problem is reported once, on
+    its line in pyproject.toml (the echo, or KB202 for a pin), not a second time here; a package
+    reached only transitively weighs less (info)."""
     lock = ctx.lock
     if lock is None:
         return
+    direct = _direct_keys(ctx, lock)
     for problem in lock_problems(ctx, lock):
-        if problem.code != code or problem.package.span is None:
+        if problem.code != code or problem.package.span is None or problem.package.key in direct:
             continue
-        yield problem.package.span, describe(ctx, problem), {"package": problem.package.key}
+        data: dict[str, object] = {"package": problem.package.key}
+        if len(problem.chain) > _direct_len(lock):
+            data["transitive"] = True
+        yield problem.package.span, describe(ctx, problem), data
+
+
+def _direct_len(lock: LockFile) -> int:
+    # uv.lock knows the graph: direct = required by the project itself. pylock.toml has no graph:
+    # every locked package that pyproject.toml names is taken as direct.
+    return 2 if lock.kind == "uv" else 1
+
+
+def _direct_keys(ctx: LintContext, lock: LockFile) -> set[str]:
+    """Packages the pyproject.toml next to the lock names (where their problems are reported)."""
+    project = ctx.project
+    if project.toml is None or project.lock is None or project.lock.path != lock.path:
+        return set()
+    from buildwise.project.facts import pyproject_dependencies
+
+    return {d.key for d in pyproject_dependencies(project.toml) if d.parsed.valid and not d.is_build}
 
 
 def echoes_on_pyproject(ctx: LintContext, code: str) -> Iterator[tuple[Span, str, dict[str, object]]]:
@@ -99,9 +143,7 @@ def echoes_on_pyproject(ctx: LintContext, code: str) -> Iterator[tuple[Span, str
     from buildwise.analysis.wheelcheck import coverage
 
     name = lock.path.replace("\\", "/").rsplit("/", 1)[-1]
-    # uv.lock knows the graph: direct = required by the project itself. pylock.toml has no graph:
-    # every locked package that pyproject.toml names is taken as direct.
-    direct_len = 2 if lock.kind == "uv" else 1
+    direct_len = _direct_len(lock)
     problems = {
         p.package.key: p for p in lock_problems(ctx, lock) if p.code == code and len(p.chain) == direct_len
     }
@@ -118,6 +160,16 @@ def echoes_on_pyproject(ctx: LintContext, code: str) -> Iterator[tuple[Span, str
 def lock_findings(ctx: LintContext, code: str) -> Iterator[Finding]:
     """A wheel rule's lock-file findings: on the lock entry when linting the lock file, echoed on
     the direct dependency when linting pyproject.toml."""
+    from buildwise.analysis.weight import provided_for
+
     source = findings_on_lock(ctx, code) if ctx.kind == "lock" else echoes_on_pyproject(ctx, code)
     for span, message, data in source:
-        yield ctx.report(span, message, data=data)
+        severity = None
+        if provided_for(ctx, ctx.kb.package(str(data["package"]))):
+            severity, message = (
+                Severity.INFO,
+                message + " (the repository already installs what the build needs)",
+            )
+        elif data.get("transitive"):
+            severity, message = Severity.INFO, message + " (reached only through other packages)"
+        yield ctx.report(span, message, severity=severity, data=data)

@@ -140,6 +140,8 @@ def all_names(kb: KnowledgeBase, ident: str) -> set[str]:
     names: set[str] = set()
     for eco in info.ecosystems.values():
         names |= {n.lower() for n in eco.all_names}
+    for lib in info.libraries:  # the conventional development-package names of each library
+        names |= {f"lib{lib}-dev".lower(), f"lib{lib}-devel".lower(), f"{lib}-devel".lower()}
     for key in ("vcpkg", "choco", "winget"):
         names |= {n.lower() for n in info.windows.get(key, [])}
     return names

@@ -4,6 +4,7 @@ dependency edges (with markers) and the place of each entry."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from buildwise.model import Span
 from buildwise.parse.lock_schema import LockProblem
@@ -54,5 +55,7 @@ class LockFile:
 
 
 def wheel_filename(url_or_name: str) -> str:
+    """The file name of a wheel URL, percent-decoded: ``torch-2.13.0%2Bcpu-...whl`` is the wheel of
+    the local version ``2.13.0+cpu``."""
     tail = url_or_name.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-    return tail
+    return unquote(tail)

@@ -14,6 +14,7 @@ from buildwise.parse.locks import LockFile, parse_lock
 from buildwise.parse.requirements import Include, RequirementsFile, parse_requirements
 from buildwise.parse.toml import parse_toml
 from buildwise.parse.toml_document import TomlDocument
+from buildwise.project.boundaries import PROJECT_MARKERS
 from buildwise.project.config import Config, ConfigProblem, parse_config
 from buildwise.project.facts import BuildSystem, build_system, requires_python
 from buildwise.project.files import FileReader, ReadResult, is_requirements_file
@@ -208,11 +209,19 @@ class Project:
 
     @property
     def docs(self) -> RepoDocs:
-        """Where the repository documents OS packages (scanned once, on first use)."""
+        """Where the repository documents OS packages (scanned once, on first use). A nested
+        project (examples/x, a monorepo member) also counts what its enclosing project documents."""
         key = str(self.root)
         docs = self._docs_cache.get(key)
         if docs is None:
             docs = self._docs_cache[key] = scan_docs(self.root, self.reader)
+            enclosing = _enclosing_project(self.root, self.reader)
+            if enclosing is not None:
+                outer = self._docs_cache.get(str(enclosing))
+                if outer is None:
+                    outer = self._docs_cache[str(enclosing)] = scan_docs(enclosing, self.reader)
+                docs.tokens |= outer.tokens
+                docs.files += [f"{os.path.relpath(enclosing / f, self.root)}" for f in outer.files]
         return docs
 
     @property
@@ -296,6 +305,21 @@ def _listdir(root: Path) -> list[str]:
         return sorted(os.listdir(root))
     except OSError:
         return []
+
+
+def _enclosing_project(root: Path, reader: FileReader) -> Path | None:
+    """The project folder above ``root`` (pyproject.toml or setup.py), within its repository."""
+    stop = _git_root(root)
+    # Without a repository, look only a few folders up (never a stranger's project above /tmp).
+    parents = root.parents if stop is not None else root.parents[:3]
+    for candidate in parents:
+        if stop is not None and stop not in (candidate, *candidate.parents):
+            break
+        if any(reader.exists(candidate / name) for name in PROJECT_MARKERS):
+            return candidate
+        if candidate == stop:
+            break
+    return None
 
 
 def _git_root(start: Path) -> Path | None:

@@ -1,5 +1,11 @@
-"""Where a repository documents the OS packages a source build needs: README*, INSTALL*,
-CONTRIBUTING*, docs/ (md, rst, txt), Dockerfile/Containerfile, bindep.txt and CI workflows.
+"""Where a repository documents the OS packages a source build needs: README*, INSTALL*, BUILDING*,
+CONTRIBUTING*, docs/ and Doc/ in any case (md, rst, txt), .readthedocs.yaml, Dockerfiles and
+Containerfiles anywhere in the project (docker/, .devcontainer/), compose files, bindep files, conda
+environment files, shell scripts (scripts/*.sh, requirements/*.sh) and CI workflows; for a nested
+project also the enclosing project's (see :func:`buildwise.project.Project.docs`).
+
+A name counts in any of its distro spellings: ``libldap2-dev`` and ``libldap-dev``, the ``t64``
+renames (``libssl3t64``), ``default-libmysqlclient-dev`` and ``libmysqlclient-dev`` are the same.
 
 Read once per project (bounded: 200 files, 256 KiB each) into a set of lower-case tokens, so a rule
 can ask "is libpq-dev or postgresql-libs mentioned anywhere people look?" without I/O.
@@ -13,12 +19,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from buildwise.project.files import FileReader
+from buildwise.project.signals import containerfiles
 
 MAX_FILES = 200
 READ_LIMIT = 256 * 1024
 
 _TOKEN_RE = re.compile(r"[a-z0-9][a-z0-9+._-]*[a-z0-9+]|[a-z0-9]")
-_TOP_LEVEL = re.compile(r"^(readme|install|contributing|building|hacking)(\..*)?$", re.I)
+_TOP_LEVEL = re.compile(
+    r"^(readme|install|installation|contributing|building|build|hacking|development|developing)(\..*)?$",
+    re.I,
+)
+_ROOT_FILES = re.compile(
+    r"^(\.readthedocs\.ya?ml|bindep\.txt|other-requirements\.txt|makefile|justfile|"
+    r"(docker-)?compose(\.[\w-]+)?\.ya?ml|environment([.-][\w-]+)?\.ya?ml|conda([.-][\w-]+)?\.ya?ml|"
+    r"[\w.-]+\.sh)$",
+    re.I,
+)
+_DOC_DIRS = ("docs", "doc", "documentation")
+_SCRIPT_DIRS = ("scripts", "script", "requirements", "tools", "bin", "docker", ".devcontainer", "ci")
 _CONTAINER = re.compile(r"^(dockerfile|containerfile)(\..*)?$|.*\.(dockerfile|containerfile)$", re.I)
 _CI_FILES = (
     ".gitlab-ci.yml",
@@ -44,8 +62,24 @@ class RepoDocs:
     bindep: Path | None = None
     bindep_text: str = ""
 
+    #: The tokens in their normalized spelling (see :func:`normalize`).
+    normalized: set[str] = field(default_factory=set)
+
     def mentions(self, name: str) -> bool:
-        return name.lower() in self.tokens
+        lower = name.lower()
+        if lower in self.tokens:
+            return True
+        if not self.normalized and self.tokens:
+            self.normalized = {normalize(t) for t in self.tokens}
+        return normalize(lower) in self.normalized
+
+
+def normalize(name: str) -> str:
+    """One spelling for a distro package's variants: ``libldap2-dev`` -> ``libldap-dev``,
+    ``libssl3t64`` -> ``libssl``, ``default-libmysqlclient-dev`` -> ``libmysqlclient-dev``."""
+    name = name.lower().removeprefix("default-")
+    name = re.sub(r"t64(?=$|-)", "", name)
+    return re.sub(r"(?<=[a-z])[\d.]+(?=$|-dev$|-devel$)", "", name)
 
 
 def _read(reader: FileReader, path: Path) -> str:
@@ -54,21 +88,34 @@ def _read(reader: FileReader, path: Path) -> str:
 
 
 def _candidates(root: Path) -> list[Path]:
+    """Documentation files of the project at ``root`` (nested projects and test data excluded)."""
+    found = _top_candidates(root)
+    for path in containerfiles(root):
+        if path not in found:
+            found.append(path)
+    return found[:MAX_FILES]
+
+
+def _top_candidates(root: Path) -> list[Path]:
     found: list[Path] = []
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError:
         return found
+    subdirs: list[Path] = []
     for entry in entries:
         if entry.is_file() and (
             _TOP_LEVEL.match(entry.name)
             or _CONTAINER.match(entry.name)
             or entry.name in _CI_FILES
-            or entry.name in ("bindep.txt", "other-requirements.txt", "Makefile", "justfile")
+            or _ROOT_FILES.match(entry.name)
         ):
             found.append(Path(entry.path))
-    for sub in ("docs", "doc", *_CI_DIRS):
-        base = root / sub
+        elif entry.is_dir() and entry.name.lower() in _DOC_DIRS:
+            subdirs.append(Path(entry.path))
+        elif entry.is_dir() and entry.name.lower() in _SCRIPT_DIRS:
+            found += _scripts(Path(entry.path))
+    for base in [*subdirs, *(root / sub for sub in _CI_DIRS)]:
         if not base.is_dir():
             continue
         for dirpath, dirnames, filenames in os.walk(base):
@@ -79,6 +126,19 @@ def _candidates(root: Path) -> list[Path]:
                 if len(found) >= MAX_FILES:
                     return found
     return found
+
+
+def _scripts(base: Path) -> list[Path]:
+    """Shell scripts and bindep/compose/conda files one level into scripts/, requirements/ ..."""
+    try:
+        entries = sorted(os.scandir(base), key=lambda e: e.name)
+    except OSError:
+        return []
+    return [
+        Path(e.path)
+        for e in entries
+        if e.is_file() and (e.name.endswith(".sh") or _ROOT_FILES.match(e.name) or _CONTAINER.match(e.name))
+    ]
 
 
 def scan_docs(root: Path, reader: FileReader) -> RepoDocs:

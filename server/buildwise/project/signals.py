@@ -255,7 +255,7 @@ def _ci_files(root: Path) -> list[Path]:
     return found
 
 
-def _containerfiles(root: Path) -> list[Path]:
+def containerfiles(root: Path) -> list[Path]:
     """Dockerfiles/Containerfiles anywhere in the project (docker/, .devcontainer/ ...), not in
     nested projects or test data."""
     found: list[Path] = []
@@ -304,7 +304,7 @@ def scan_signals(root: Path, reader: FileReader, extra_texts: Iterable[tuple[str
     if reader.exists(nox):
         for v in nox_pythons(read(nox)):
             signals.python(v, "noxfile.py")
-    for path in _containerfiles(root):
+    for path in containerfiles(root):
         signals.containerfiles.append(rel(path))
         dockerfile_signals(read(path), rel(path), signals)
     for name in ("setup.cfg", "setup.py"):

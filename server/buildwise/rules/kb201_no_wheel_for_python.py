@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from buildwise.analysis.coverage import Status
 from buildwise.analysis.lockreport import lock_findings
+from buildwise.analysis.weight import weighed
 from buildwise.analysis.wheelcheck import (
     alternative_fixes,
     builds_from_source,
@@ -84,9 +85,11 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             message += f" (the last release with wheels for {pythons[0]} is {max(last)})"
         if cov.source == "index":
             message += " [per the package index]"
+        severity, why = weighed(ctx, dep, cov.pkg)
         yield ctx.report(
             dep.specifier_span,
-            message,
+            message + why,
+            severity=severity,
             fixes=alternative_fixes(cov),
             data={"package": dep.key, "pythons": pythons},
         )

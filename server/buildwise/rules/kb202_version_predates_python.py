@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from buildwise.analysis.coverage import Status
+from buildwise.analysis.weight import dev_only
 from buildwise.analysis.wheelcheck import (
     alternative_fixes,
     builds_from_source,
@@ -74,9 +75,14 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         fixes += alternative_fixes(cov)
         if cov.source == "index":
             message += " [per the package index]"
+        dev = dev_only(ctx, dep)
+        if dev:
+            where = ctx.project.relpath(dep.path) if dep.group == "requirements" else dep.group
+            message += f" (a development dependency: {where})"
         yield ctx.report(
             dep.specifier_span,
             message,
+            severity=Severity.INFO if dev else None,
             fixes=fixes,
             data={"package": dep.key, "pythons": pythons, "first": str(floor) if floor else None},
         )

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from buildwise.analysis.coverage import Status
 from buildwise.analysis.lockreport import lock_findings
+from buildwise.analysis.weight import weighed
 from buildwise.analysis.wheelcheck import (
     alternative_fixes,
     builds_from_source,
@@ -90,6 +91,11 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             if fix is not None:
                 fixes.append(fix)
         fixes += alternative_fixes(cov)
+        severity, why = weighed(ctx, dep, cov.pkg)
         yield ctx.report(
-            dep.name_span, message, fixes=fixes, data={"package": dep.key, "platforms": platforms}
+            dep.name_span,
+            message + why,
+            severity=severity,
+            fixes=fixes,
+            data={"package": dep.key, "platforms": platforms},
         )

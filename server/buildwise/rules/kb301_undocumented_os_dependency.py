@@ -44,6 +44,7 @@ from buildwise.analysis.sysdeps import (
     is_toolchain,
     source_builds,
 )
+from buildwise.analysis.weight import dev_only
 from buildwise.fixes.os_deps import bindep_fix, external_fix, readme_fix
 from buildwise.knowledge import PYTHON_HEADERS_ID
 from buildwise.model import Finding, Fix, Severity, Span
@@ -129,10 +130,13 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             if cov is not None:
                 fixes += alternative_fixes(cov)
         labels = ", ".join(i.rsplit("/", 1)[-1] for i in missing)
+        dev = build.dep is not None and dev_only(ctx, build.dep)
         yield ctx.report(
             span,
             f"{build.name} is built from source ({build.reason}) and needs OS packages the repository "
-            f"does not document ({labels}): {_per_distro(ctx, missing)}",
+            f"does not document ({labels}): {_per_distro(ctx, missing)}"
+            + (" (a development dependency)" if dev else ""),
+            severity=Severity.INFO if dev else None,
             fixes=fixes,
             data={"package": build.name, "identifiers": missing},
         )
