@@ -28,7 +28,7 @@ CORPUS = ROOT / "tests" / "explain" / "realworld"
 #: Dev-split figures explain reached when they were last recorded; a change that loses any of them
 #: fails here. Raise them when explain gets better; never lower them to make a change pass.
 FLOOR_CAUSE_RIGHT = 90  # of 106 dev logs (58 before issue 12 part 2)
-FLOOR_DEBIAN_RIGHT = 27  # of 39 dev logs whose thread names a Debian package (22 before)
+FLOOR_DEBIAN_RIGHT = 33  # of 39 dev logs whose thread names a Debian package (22 before)
 
 #: Causes the threads state that explain has no kind for (yet); each is explained in the corpus README.
 NEW_KINDS = {

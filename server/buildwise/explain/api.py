@@ -33,7 +33,7 @@ from buildwise.explain.model import (
     Explanation,
     FixStep,
 )
-from buildwise.explain.packages import collect
+from buildwise.explain.packages import SystemPackageSet, collect
 from buildwise.explain.prose import explanation, title
 from buildwise.explain.scan import LogScanner
 from buildwise.knowledge import KnowledgeBase, load_knowledge
@@ -136,7 +136,7 @@ def build(d: Diagnosis, kb: KnowledgeBase, *, ecosystem: str) -> Explanation:
         system_package_notes=packages.notes,
         alternatives=alternatives,
         notes=tuple(notes),
-        causes=_causes(d, packages.names, fix, title(d)),
+        causes=_causes(d, packages, fix, title(d)),
     )
 
 
@@ -146,14 +146,16 @@ _AVOID_BUILD = ("upgrade", "upgrade-pip", "alternative", "python")
 
 
 def _causes(
-    d: Diagnosis, names: dict[str, list[str]], fix: tuple[FixStep, ...], root_title: str
+    d: Diagnosis, packages: SystemPackageSet, fix: tuple[FixStep, ...], root_title: str
 ) -> tuple[Cause, ...]:
     """The chain, root first: a wheel-level root (no wheel, pip too old) and the build error it led to."""
+    names = packages.names
     if d.cause == "unknown" and d.decisive is None:
         return ()
     if d.build_error is None:
         evidence = (Evidence(d.decisive.line, d.decisive.text),) if d.decisive is not None else ()
-        return (Cause(d.cause, root_title, d.basis, evidence, d.missing, tuple(d.identifiers), names, fix),)
+        ids = tuple(d.identifiers)
+        return (Cause(d.cause, root_title, d.basis, evidence, d.missing, ids, names, fix, packages.also),)
     symptom = d.build_error
     root = Cause(d.cause, root_title, d.basis, fix=tuple(step for step in fix if step.kind in _AVOID_BUILD))
     built = Cause(
@@ -165,6 +167,7 @@ def _causes(
         tuple(d.identifiers),
         names,
         tuple(step for step in fix if step.kind not in _AVOID_BUILD),
+        packages.also,
     )
     return (root, built)
 

@@ -278,7 +278,9 @@ def _system_steps(
                 "system-packages",
                 f"{title} the build's system packages ({ecosystem}), then retry",
                 (cmd, f"{_pip(d)} {requirement_spec(d)}") if d.package else (cmd,),
-                note=_headers_note(d) or _notes_text(packages.notes.get(ecosystem)),
+                note=_headers_note(d)
+                or _notes_text(packages.notes.get(ecosystem))
+                or _also(packages, ecosystem),
             )
         )
     elif d.missing and d.missing[0] == "header" and ecosystem in FILE_SEARCH:
@@ -290,6 +292,11 @@ def _system_steps(
             )
         )
     return out
+
+
+def _also(packages: SystemPackageSet, ecosystem: str) -> str | None:
+    also = packages.also.get(ecosystem)
+    return f"Also known as, or pulled in by: {', '.join(also)}" if also else None
 
 
 def _headers_note(d: Diagnosis) -> str | None:

@@ -14,7 +14,8 @@ JSON (``kb-lint explain --format json``, the language server's ``buildwise.expla
      "system_package_notes": {...}, "alternatives": [{"requirement", "kind", "same_import", "caveats"}],
      "notes": [...],
      "causes": [{"kind", "title", "basis", "evidence": [{"line", "text"}], "missing", "identifiers",
-                 "system_packages": {ecosystem: [...]}, "fix": [{"kind", "title", "commands", "note"}]}]}
+                 "system_packages": {ecosystem: [...]}, "also_packages": {ecosystem: [...]},
+                 "fix": [{"kind", "title", "commands", "note"}]}]}
 
 ``causes`` is ordered root first: ``[no_wheel_for_python, missing_system_headers]`` says no wheel of this
 release exists for this Python (the root: the fix is a release with a wheel), so pip built it and the
@@ -96,6 +97,8 @@ class Cause:
     identifiers: tuple[str, ...] = ()
     system_packages: dict[str, list[str]] = field(default_factory=dict)
     fix: tuple[FixStep, ...] = ()
+    #: Other names for the same packages (meta-packages, older names): "or build-essential".
+    also_packages: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -106,6 +109,7 @@ class Cause:
             "missing": None if self.missing is None else {"kind": self.missing[0], "name": self.missing[1]},
             "identifiers": list(self.identifiers),
             "system_packages": {eco: list(names) for eco, names in self.system_packages.items()},
+            "also_packages": {eco: list(names) for eco, names in self.also_packages.items()},
             "fix": [step.to_json() for step in self.fix],
         }
 

@@ -58,6 +58,9 @@ class SystemPackageSet:
     primary_names: dict[str, list[str]] = field(default_factory=dict)
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
     windows: list[str] = field(default_factory=list)
+    #: Other names that bring the same in: meta-packages (build-essential) and older names that are
+    #: transitional now (libldap2-dev); shown as "or", never installed.
+    also: dict[str, list[str]] = field(default_factory=dict)
 
 
 def collect(kb: KnowledgeBase, d: Diagnosis) -> SystemPackageSet:
@@ -92,6 +95,15 @@ def collect(kb: KnowledgeBase, d: Diagnosis) -> SystemPackageSet:
         notes = {**full.notes, **first.notes}
         if notes:
             result.notes[eco] = notes
+        also = [
+            name
+            for ident in primary + others
+            if (info := kb.identifier(ident)) is not None and (eco_names := info.names(eco)) is not None
+            for name in eco_names.also
+            if name not in names
+        ]
+        if also:
+            result.also[eco] = list(dict.fromkeys(also))
     for ident in primary + others:
         info = kb.identifier(ident)
         if info is None or not info.windows or (d.cause == "missing_msvc" and ident.startswith(_COMPILERS)):

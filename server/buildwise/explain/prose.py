@@ -114,7 +114,10 @@ def explanation(d: Diagnosis, kb: KnowledgeBase) -> str:
         f"before {who} itself is built.",
     }
     if cause in texts:
-        return texts[cause] + _signature_note(d)
+        hedge = (
+            "Most likely (no line of the log says so): " if d.basis == "guess" and d.decisive is None else ""
+        )
+        return hedge + texts[cause] + _signature_note(d)
     if d.succeeded and d.decisive is None:
         return "The log shows no failed build: the installation succeeded."
     if d.decisive is None:

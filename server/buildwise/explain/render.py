@@ -21,8 +21,16 @@ def _where(e: Explanation) -> str:
     return ", ".join(parts)
 
 
+_BASIS = {"knowledge": "from the knowledge base", "guess": "a guess: the log does not show it"}
+
+
+def _basis(e: Explanation) -> str:
+    basis = e.causes[0].basis if e.causes else "log"
+    return f"  ({_BASIS[basis]})" if basis in _BASIS else ""
+
+
 def text(e: Explanation) -> str:
-    lines = [f"{e.title}  [{e.cause_kind}]"]
+    lines = [f"{e.title}  [{e.cause_kind}]{_basis(e)}"]
     where = _where(e)
     if where:
         lines.append(f"  {'while building' if e.package else 'where'}: {where}")
@@ -62,7 +70,12 @@ def _code(cmds: tuple[str, ...] | list[str]) -> list[str]:
 
 
 def markdown(e: Explanation) -> str:
-    out = [f"### {e.title}", "", f"`{e.cause_kind}`" + (f" — {_where(e)}" if _where(e) else ""), ""]
+    out = [
+        f"### {e.title}",
+        "",
+        f"`{e.cause_kind}`" + (f" — {_where(e)}" if _where(e) else "") + _basis(e),
+        "",
+    ]
     if e.evidence is not None:
         out += [f"**Log line {e.evidence.line}:**", "", "```text", e.evidence.text, "```", ""]
     if e.build_error is not None:
