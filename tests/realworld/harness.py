@@ -151,6 +151,9 @@ def subject(finding: dict[str, object], root: Path) -> str:
     return normalize(m.group(0)) if m else rel
 
 
+SEVERITY_ORDER = ("error", "warning", "info", "hint")
+
+
 @dataclass
 class Group:
     repo: str
@@ -161,6 +164,11 @@ class Group:
     @property
     def key(self) -> str:
         return f"{self.code} {self.subject}"
+
+    @property
+    def severity(self) -> str:
+        levels = [str(f.get("severity", "")) for f in self.findings]
+        return min(levels, key=lambda s: SEVERITY_ORDER.index(s) if s in SEVERITY_ORDER else 99)
 
     def where(self, root: Path) -> str:
         f = self.findings[0]
@@ -204,6 +212,13 @@ class Row:
     gone: str = ""
     why: str = ""
     where: str = ""
+    #: The highest severity among the group's findings ("" when the group is not reported).
+    severity: str = ""
+
+    @property
+    def warns(self) -> bool:
+        """Reported as a warning or an error: what `kb-lint check` fails on by default."""
+        return self.severity in ("error", "warning")
 
     @property
     def code(self) -> str:
@@ -232,6 +247,10 @@ class Comparison:
             "precision": round(t / (t + f), 3) if t + f else None,
             "noise_share": round(n / len(rows), 3) if rows else None,
         }
+
+    def warning_counts(self) -> dict[str, object]:
+        """The same figures for the groups reported as warnings or errors (the default --fail-on)."""
+        return self.counts([r for r in self.present() if r.warns])
 
     def per_rule(self) -> dict[str, dict[str, object]]:
         by: dict[str, list[Row]] = defaultdict(list)
@@ -267,13 +286,27 @@ def compare(split: str, repos: list[Repo] | None = None) -> Comparison:
         for key, group in sorted(groups.items()):
             entry = mine.get(key, {})
             rows.append(
-                Row(repo.name, key, entry.get("label", ""), True, entry.get("gone", ""),
-                    entry.get("why", ""), group.where(root))
+                Row(
+                    repo.name,
+                    key,
+                    entry.get("label", ""),
+                    True,
+                    entry.get("gone", ""),
+                    entry.get("why", ""),
+                    group.where(root),
+                    group.severity,
+                )
             )
         for key, entry in sorted(mine.items()):
             if key not in groups:
                 rows.append(
-                    Row(repo.name, key, entry.get("label", ""), False, entry.get("gone", ""),
-                        entry.get("why", ""))
+                    Row(
+                        repo.name,
+                        key,
+                        entry.get("label", ""),
+                        False,
+                        entry.get("gone", ""),
+                        entry.get("why", ""),
+                    )
                 )
     return Comparison(split, [r.name for r in repos], rows)
