@@ -49,9 +49,19 @@ class DependencyCoverage:
     no_binary: bool = False
     #: "knowledge" (recorded ranges) or "index" (the index's file list, exact)
     source: str = "knowledge"
+    _memo: tuple[list[Verdict], dict[tuple[Status, ...], list[Verdict]]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def with_status(self, *statuses: Status) -> list[Verdict]:
-        return [v for v in self.verdicts if v.status in statuses]
+        # Five rules ask the same few questions of every dependency: answer each once per list.
+        memo = self._memo
+        if memo is None or memo[0] is not self.verdicts:
+            memo = self._memo = (self.verdicts, {})
+        found = memo[1].get(statuses)
+        if found is None:
+            found = memo[1][statuses] = [v for v in self.verdicts if v.status in statuses]
+        return list(found)
 
 
 class FormatControl:
