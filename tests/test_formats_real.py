@@ -145,3 +145,33 @@ def test_a_pipfile_pinned_to_an_old_python_skips_wheel_checks(kb: Any, tmp_path:
     # an explicit target still checks it
     findings, _ = Workspace(kb, overrides=Config(python=("3.12",))).lint_paths([tmp_path])
     assert [f.code for f in findings if f.code.startswith("KB2")] == ["KB202"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "poetry-datingbot/pyproject.toml",
+        "poetry-datingbot/poetry.lock",
+        "setupcfg-aiohttp/setup.cfg",
+        "pipenv/Pipfile",
+        "pipenv/Pipfile.lock",
+        "pipenv-fake-package/tox.ini",
+        "pdm-demo/pdm.lock",
+        "conda-xarray/environment.yml",
+    ],
+)
+def test_truncated_real_files_never_break_a_rule(kb: Any, tmp_path: Path, name: str) -> None:
+    """Bad input is a finding with a place: every rule runs on each file cut short at 12 places."""
+    text = (REAL / name).read_text()
+    errors: list[tuple[str, str, BaseException]] = []
+    for n in range(1, 13):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        target = folder / Path(name).name
+        target.write_text(text[: len(text) * n // 13])
+        workspace = Workspace(kb, on_rule_error=lambda code, path, exc: errors.append((code, path, exc)))
+        findings, checked = workspace.lint_paths([folder])
+        assert str(target) in checked
+        for f in findings:
+            assert f.span.start <= f.span.end
+    assert errors == []

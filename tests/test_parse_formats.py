@@ -465,3 +465,30 @@ def test_conda_pip_section() -> None:
 @pytest.mark.parametrize("text", ["", "\x00\xff", "[", "{", "setup(**x)", "- pip:\n  - ", "a = \n  b"])
 def test_parsers_never_raise(parse: object, text: str) -> None:
     parse(text)  # type: ignore[operator]
+
+
+def test_pdm_dev_dependencies_and_hatch_environments() -> None:
+    from buildwise.project.facts import pyproject_dependencies
+
+    text = """\
+[project]
+name = "x"
+dependencies = ["rich"]
+
+[tool.pdm.dev-dependencies]
+test = ["pytest>=8", "-e file:///${PROJECT_ROOT}/plugins/local"]
+
+[tool.hatch.envs.default]
+dependencies = ["coverage[toml]>=7", "{root:uri}/vendor/lib"]
+
+[tool.hatch.envs.docs]
+extra-dependencies = ["mkdocs"]
+"""
+    deps = pyproject_dependencies(parse_toml(text))
+    assert [(d.parsed.text, d.group) for d in deps] == [
+        ("rich", "project.dependencies"),
+        ("pytest>=8", "tool.pdm.dev-dependencies.test"),
+        ("coverage[toml]>=7", "tool.hatch.envs.default.dependencies"),
+        ("mkdocs", "tool.hatch.envs.docs.extra-dependencies"),
+    ]
+    assert _text_at(text, deps[1].text_span) == "pytest>=8"  # type: ignore[arg-type]
