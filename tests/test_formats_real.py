@@ -175,3 +175,14 @@ def test_truncated_real_files_never_break_a_rule(kb: Any, tmp_path: Path, name: 
         for f in findings:
             assert f.span.start <= f.span.end
     assert errors == []
+
+
+def test_setup_cfg_file_directive_reaches_its_requirements_file(kb: Any, tmp_path: Path) -> None:
+    (tmp_path / "setup.cfg").write_text(
+        "[options]\npython_requires = >=3.13\ninstall_requires = file: deps.list\n"
+    )
+    (tmp_path / "deps.list").write_text("requests\npyyaml==6.0.1\n")
+    findings, checked = Workspace(kb, overrides=Config(select=("KB202",))).lint_paths([tmp_path])
+    assert str(tmp_path / "deps.list") in checked
+    [finding] = findings
+    assert Path(finding.path).name == "deps.list" and finding.span.start.line == 1

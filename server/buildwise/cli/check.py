@@ -21,8 +21,10 @@ class CheckUsageError(Exception):
 def add_parser(sub: Any) -> None:
     check = sub.add_parser(
         "check",
-        help="lint pyproject.toml and requirements files",
-        description="Lint pyproject.toml and requirements files under PATH (default: .).",
+        help="lint pyproject.toml, requirements, lock and other dependency files",
+        description="Lint the dependency files under PATH (default: .): pyproject.toml, requirements "
+        "and lock files, Pipfile, setup.cfg, setup.py, tox.ini, conda environments; a .py file named "
+        "here is read as a PEP 723 script.",
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .)")
     check.add_argument(
