@@ -35,7 +35,7 @@ def _codes(kb, tmp_path: Path, deps: str, pythons: str, platforms: str) -> dict[
     findings, _ = Workspace(kb).lint_paths([tmp_path])
     out: dict[str, list[str]] = {}
     for f in findings:
-        out.setdefault(f.code, []).append(f.message)
+        out.setdefault(f.code, []).append(" ".join([f.message, *(n.text for n in f.notes)]))
     return out
 
 

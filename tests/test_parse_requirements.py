@@ -57,7 +57,8 @@ def test_continuation_positions_map_back() -> None:
 def test_problems_have_positions() -> None:
     r = parse_requirements("numpy>=\n--bogus\n-r\nok==1 --nope\n")
     assert [(p.span.start.line, p.span.start.column) for p in r.problems] == [(0, 5), (1, 0), (2, 0), (3, 6)]
-    assert "Expected" in r.problems[0].message
+    assert r.problems[0].message == "invalid requirement 'numpy>='"
+    assert "Expected" in r.problems[0].detail
 
 
 def test_env_vars_expand_when_set(monkeypatch) -> None:  # type: ignore[no-untyped-def]

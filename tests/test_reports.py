@@ -201,7 +201,7 @@ def test_fix_diff_and_unsafe(tmp_path: Path) -> None:
     write_tree(tmp_path, PROJECT)
     diff = kb_lint("check", ".", "--diff", cwd=tmp_path)
     assert diff.returncode == 1
-    assert "+[build-system]" in diff.stdout and "Would apply" in diff.stdout
+    assert "+[build-system]" in diff.stdout and "(would apply 3 fixes in 2 file(s))" in diff.stdout
     assert "[build-system]" not in (tmp_path / "pyproject.toml").read_text()  # --diff writes nothing
     fixed = kb_lint("check", ".", "--fix", cwd=tmp_path)
     text = (tmp_path / "pyproject.toml").read_text()

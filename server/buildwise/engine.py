@@ -144,12 +144,13 @@ def fold_repeats(findings: list[Finding], limit: int = REPEAT_LIMIT) -> list[Fin
                 last.span,
                 last.fixes,
                 {**last.data, "repeats": len(rest)},
+                last.notes,
             )
     return [keep[n] for n in sorted(keep)]
 
 
 def _with_severity(f: Finding, severity: Severity) -> Finding:
-    return Finding(f.code, f.name, severity, f.message, f.path, f.span, f.fixes, f.data)
+    return Finding(f.code, f.name, severity, f.message, f.path, f.span, f.fixes, f.data, f.notes)
 
 
 class Workspace:
@@ -358,9 +359,11 @@ class Workspace:
         text = self.reader.read(self.project_root(path) / "pyproject.toml").text
         return text is not None and setting in text
 
-    def lint_paths(self, paths: list[Path]) -> tuple[list[Finding], list[str]]:
+    def lint_paths(
+        self, paths: list[Path], progress: Callable[[int, int], None] | None = None
+    ) -> tuple[list[Finding], list[str]]:
         """Lint every file found under ``paths``, and every requirements file they include:
-        (findings, checked files)."""
+        (findings, checked files). ``progress(done, total)`` is called after each file."""
         graph = IncludeGraph(self.reader)
         findings: list[Finding] = []
         checked: list[str] = []
@@ -403,6 +406,8 @@ class Workspace:
                     continue
                 checked.append(str(path))
                 findings += self.lint_file(str(path), graph, contexts.get(str(path)))
+                if progress is not None:
+                    progress(len(seen), len(seen) + len(queue))
                 if manifest_kind(path) is not None:
                     queue += self._manifest_includes(path)
                 elif not is_pyproject(path) and not is_lock_file(path) and not str(path).endswith(".py"):

@@ -102,6 +102,28 @@ class Fix:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Detail under a finding's one-line message (rustc's and ruff's ``help:`` / ``note:`` lines).
+
+    ``packages``: OS packages to install, per ecosystem (debian, fedora, alpine, ...); writers turn
+    them into one install command for the distro the user is on (``--distro all``: every one).
+    """
+
+    kind: str  # "help" | "note"
+    text: str
+    packages: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def packages_for(self, ecosystem: str) -> tuple[str, ...]:
+        return dict(self.packages).get(ecosystem, ())
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind, "text": self.text}
+        if self.packages:
+            data["packages"] = {eco: list(names) for eco, names in self.packages}
+        return data
+
+
+@dataclass(frozen=True)
 class Finding:
     code: str
     name: str
@@ -112,6 +134,8 @@ class Finding:
     fixes: tuple[Fix, ...] = ()
     #: Facts a client may show (the package name, targets...); also carried to the editor.
     data: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    #: help / note lines under the message
+    notes: tuple[Note, ...] = ()
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.span.start.line, self.span.start.column, self.code, self.message)
@@ -129,4 +153,5 @@ class Finding:
             "end_line": self.span.end.line + 1,
             "end_column": self.span.end.column + 1,
             "fixes": [f.to_json() for f in self.fixes],
+            **({"notes": [n.to_json() for n in self.notes]} if self.notes else {}),
         }

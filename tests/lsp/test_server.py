@@ -175,6 +175,9 @@ async def test_utf16_positions(client: LanguageClient) -> None:
     diags = await _diagnostics(client, uri, 1)
     kb002 = [d for d in diags if d.code == "KB002"]
     assert kb002 and kb002[0].range.start.line == 2 and kb002[0].range.start.character == 5
+    # the one-line message, then the detail the text report puts on note: lines
+    assert kb002[0].message.split("\n")[0] == "invalid requirement 'numpy>='"
+    assert kb002[0].message.split("\n")[1].startswith("note: PEP 508: Expected")
 
 
 @pytest.mark.asyncio

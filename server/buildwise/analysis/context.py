@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from buildwise.analysis.index import IndexClient
 from buildwise.knowledge import KnowledgeBase
-from buildwise.model import Finding, Fix, Severity, Span
+from buildwise.model import Finding, Fix, Note, Severity, Span
 from buildwise.parse.declared import DependencyFile, Problem
 from buildwise.parse.locks import LockFile
 from buildwise.project import Project, PyprojectDocument, RequirementsDocument
@@ -81,6 +81,7 @@ class LintContext:
         severity: Severity | None = None,
         data: dict[str, Any] | None = None,
         path: str | None = None,
+        notes: Iterable[Note] = (),
     ) -> Finding:
         assert self._rule is not None
         rule = self._rule
@@ -93,6 +94,7 @@ class LintContext:
             span=span,
             fixes=tuple(fixes),
             data=data or {},
+            notes=tuple(notes),
         )
         self._found.append(finding)
         return finding

@@ -3,11 +3,13 @@ native code), which PEP 725 identifiers that needs, and the install commands per
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from buildwise.analysis.coverage import Status
 from buildwise.knowledge import PYTHON_HEADERS_ID, KnowledgeBase
+from buildwise.model import Note
 from buildwise.project.facts import Dependency
 from buildwise.project.sourcetree import SourceTree
 
@@ -159,3 +161,22 @@ def install_lines(kb: KnowledgeBase, ids: list[str]) -> list[tuple[str, str, lis
         command = INSTALL_COMMANDS[eco].format(" ".join(packages.names)) if packages.names else ""
         lines.append((label, command, notes))
     return lines
+
+
+def install_command(ecosystem: str, packages: tuple[str, ...] | list[str]) -> str:
+    template = INSTALL_COMMANDS.get(ecosystem)
+    if template is None or not packages:
+        return ""
+    return template.format(" ".join(shlex.quote(p) for p in dict.fromkeys(packages)))
+
+
+def note_lines(note: Note, distro: str) -> list[str]:
+    """A note's text lines: with install packages, one command for ``distro`` (each, for all)."""
+    if not note.packages:
+        return [note.text]
+    if distro == "all":
+        return [f"{note.text}: on {eco}: {install_command(eco, names)}" for eco, names in note.packages]
+    names = note.packages_for(distro) or (note.packages_for("debian") if distro == "ubuntu" else ())
+    if not names:
+        return [f"{note.text} (no {distro} package known; --distro all shows the others)"]
+    return [f"{note.text}: {install_command(distro, names)}"]

@@ -22,7 +22,7 @@ from buildwise.analysis.coverage import (
 from buildwise.analysis.index_coverage import index_verdict
 from buildwise.knowledge import KnowledgeBase, PackageInfo
 from buildwise.knowledge.ranges import facts_for
-from buildwise.model import Edit, Fix
+from buildwise.model import Edit, Fix, Note
 from buildwise.project.facts import Dependency
 
 if TYPE_CHECKING:
@@ -228,6 +228,40 @@ def needs_text(kb: KnowledgeBase, pkg: PackageInfo | None, ecosystem: str) -> st
     if pkg.build_requires and not parts:
         parts.append(f"build requirements {', '.join(pkg.build_requires)}")
     return "; ".join(parts) if parts else "a compiler toolchain"
+
+
+#: Ecosystems a finding's install help covers (the text writer shows the user's one).
+NOTE_ECOSYSTEMS = ("debian", "ubuntu", "fedora", "alpine", "arch", "homebrew", "conda-forge")
+
+
+def package_note(
+    kb: KnowledgeBase, ids: list[str], text: str, python_headers: bool | None = None
+) -> Note | None:
+    """A ``help:`` note with the OS packages that provide ``ids`` on every ecosystem."""
+    per: list[tuple[str, tuple[str, ...]]] = []
+    for eco in NOTE_ECOSYSTEMS:
+        names = kb.system_packages(ids, eco, with_python_headers=python_headers).names
+        if names:
+            per.append((eco, tuple(names)))
+    return Note("help", text, tuple(per)) if per else None
+
+
+def build_notes(kb: KnowledgeBase, pkg: PackageInfo | None, ecosystem: str) -> tuple[Note, ...]:
+    """The detail of a source build under a finding: what it needs, and what to install first."""
+    needs = needs_text(kb, pkg, ecosystem)
+    what = needs.split("; on ", 1)[0]
+    notes = [Note("note", f"its source build needs {what}")]
+    if pkg is None:
+        return tuple(notes)
+    if ecosystem == "windows":
+        windows = [p for p in needs.split("; ") if p.startswith("on Windows")]
+        if windows:
+            notes.append(Note("help", f"install {windows[0][len('on Windows: '):]}"))
+        return tuple(notes)
+    found = package_note(kb, pkg.external_ids(), "install what the build needs first")
+    if found is not None:
+        notes.append(found)
+    return tuple(notes)
 
 
 def targets_text(verdicts: list[Verdict]) -> str:

@@ -31,6 +31,19 @@ def add_parser(sub: Any) -> None:
         "--format", choices=FORMATS, default="text", help="output format on stdout (default: text)"
     )
     check.add_argument(
+        "--output-format",
+        choices=("full", "concise"),
+        default="full",
+        help="text: full (help/note lines under each finding, a summary by cause) or concise (one line each)",
+    )
+    check.add_argument(
+        "--distro",
+        help="whose install commands help lines show (default: this machine's; 'all' for every distro)",
+    )
+    check.add_argument(
+        "--statistics", action="store_true", help="text: a count per rule instead of the findings"
+    )
+    check.add_argument(
         "--output",
         action="append",
         metavar="[FORMAT=]FILE|FORMAT",
@@ -178,7 +191,16 @@ def run(args: argparse.Namespace, out: Any) -> int:
         code = _apply_fixes(workspace, paths, args, out)
         if code is not None:
             return code
-    findings, checked = workspace.lint_paths(paths)
+    progress = None
+    if getattr(sys.stderr, "isatty", lambda: False)():
+        from buildwise.output.text import Progress
+
+        progress = Progress(sys.stderr)
+    try:
+        findings, checked = workspace.lint_paths(paths, progress)
+    finally:
+        if progress is not None:
+            progress.close()
     findings.sort(key=Finding.sort_key)
     unknown = None
     if args.verbose or any(fmt == "summary" for fmt, _ in outputs):
@@ -199,9 +221,14 @@ def run(args: argparse.Namespace, out: Any) -> int:
 
     for fmt, target in outputs:
         if target is None:
-            write(fmt, findings, checked, out)
-            if fmt == "text" and (overrides.python is not None or overrides.platforms is not None):
-                write_move_report(findings, overrides, out)
+            if fmt == "text":
+                from buildwise.output.text import write as write_text
+
+                write_text(findings, checked, out, text_options(args, out))
+                if overrides.python is not None or overrides.platforms is not None:
+                    write_move_report(findings, overrides, out)
+            else:
+                write(fmt, findings, checked, out)
             continue
         try:
             with open(target, "w", encoding="utf-8") as fh:
@@ -216,6 +243,26 @@ def run(args: argparse.Namespace, out: Any) -> int:
         return 0
     threshold = Severity.parse(args.fail_on)
     return 1 if any(f.severity >= threshold for f in findings) else 0
+
+
+def text_options(args: argparse.Namespace, out: Any) -> Any:
+    from buildwise.analysis.probes import detect_distro
+    from buildwise.cli.errors import UsageError
+    from buildwise.knowledge import KnowledgeBase
+    from buildwise.knowledge.model import ECOSYSTEMS
+    from buildwise.output.text import TextOptions, use_colour
+
+    distro = args.distro.lower() if args.distro else None
+    if distro is not None and distro != "all":
+        distro = KnowledgeBase.ecosystem_for(distro)
+        if distro not in ECOSYSTEMS:
+            raise UsageError(f"--distro: one of {', '.join(ECOSYSTEMS)} or all")
+    return TextOptions(
+        distro=distro or detect_distro(),
+        concise=args.output_format == "concise",
+        colour=use_colour(out),
+        statistics=args.statistics,
+    )
 
 
 def _verbose_report(workspace: Any, checked: list[str], unknown: list[dict[str, Any]]) -> None:
@@ -264,7 +311,10 @@ def _apply_fixes(workspace: Any, paths: list[Path], args: argparse.Namespace, ou
                 difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"a/{rel}", f"b/{rel}")
             )
         n = len(result.applied)
-        out.write(f"Would apply {n} fix{'es' if n != 1 else ''} in {len(result.changed)} file(s).\n")
+        out.write(
+            f"Would fix {result.fixed} problem{'s' if result.fixed != 1 else ''} "
+            f"(would apply {n} fix{'es' if n != 1 else ''} in {len(result.changed)} file(s)).\n"
+        )
         return 1 if result.changed else 0
     for path, (old_bytes, new_bytes) in sorted(result.writes.items()):
         try:
@@ -274,7 +324,12 @@ def _apply_fixes(workspace: Any, paths: list[Path], args: argparse.Namespace, ou
             return 2
     if result.applied:
         n = len(result.applied)
-        print(f"Fixed {n} problem{'s' if n != 1 else ''} in {len(result.changed)} file(s).", file=sys.stderr)
+        fixed = result.fixed
+        print(
+            f"Fixed {fixed} problem{'s' if fixed != 1 else ''} "
+            f"({n} fix{'es' if n != 1 else ''} in {len(result.changed)} file(s)).",
+            file=sys.stderr,
+        )
     if result.unfixed:
         n = len(result.unfixed)
         print(

@@ -36,6 +36,12 @@ class FixResult:
     remaining: list[Finding] = field(default_factory=list)
     #: Findings that still offer a fix kb-lint would apply, but applying it did not remove them.
     unfixed: list[Finding] = field(default_factory=list)
+    #: findings before any fix; ``initial - len(remaining)`` problems were fixed
+    initial: int = 0
+
+    @property
+    def fixed(self) -> int:
+        return max(self.initial - len(self.remaining), 0)
 
 
 class _File:
@@ -158,8 +164,10 @@ def _fix_rounds(
 ) -> None:
     tried: set[tuple[str, str, str, int, str]] = set()
     findings: list[Finding] = []
-    for _ in range(MAX_ROUNDS):
+    for round_number in range(MAX_ROUNDS):
         findings, _checked = workspace.lint_paths(paths)
+        if round_number == 0:
+            result.initial = len(findings)
         chosen = _pick(findings, unsafe, tried)
         if not chosen:
             break

@@ -55,8 +55,30 @@ def _doc_href(r: Rule) -> str:
     return uri_for(local) if local else r.url
 
 
+@functools.lru_cache(maxsize=1)
+def _machine_distro() -> str:
+    from buildwise.analysis.probes import detect_distro
+
+    return detect_distro()
+
+
+def message_with_notes(finding: Finding, distro: str | None) -> str:
+    """The one-line message, then its help/note lines (install commands for the user's distro)."""
+    from buildwise.analysis.sysdeps import note_lines
+
+    lines = [finding.message]
+    for note in finding.notes:
+        lines += [f"{note.kind}: {text}" for text in note_lines(note, distro or _machine_distro())]
+    return "\n".join(lines)
+
+
 def to_diagnostic(
-    finding: Finding, lines: Sequence[str], codec: PositionCodec, version: int | None, index: int = 0
+    finding: Finding,
+    lines: Sequence[str],
+    codec: PositionCodec,
+    version: int | None,
+    index: int = 0,
+    distro: str | None = None,
 ) -> types.Diagnostic:
     """``data`` names the finding (document version and index in what the server published);
     the code-action handler takes its fixes from the server's copy, so a diagnostic does not carry
@@ -64,7 +86,7 @@ def to_diagnostic(
     r = rule(finding.code)
     return types.Diagnostic(
         range=to_client_range(finding.span, lines, codec),
-        message=finding.message,
+        message=message_with_notes(finding, distro),
         severity=SEVERITY[finding.severity],
         code=finding.code,
         code_description=types.CodeDescription(href=_doc_href(r)) if r is not None else None,

@@ -198,7 +198,8 @@ class BuildwiseServer(LanguageServer):
         if hidden > 0:
             findings = findings[:MAX_DIAGNOSTICS]
         diagnostics = [
-            convert.to_diagnostic(f, lines, codec, document.version, n) for n, f in enumerate(findings)
+            convert.to_diagnostic(f, lines, codec, document.version, n, self.distro)
+            for n, f in enumerate(findings)
         ]
         if hidden > 0:
             diagnostics.append(

@@ -13,7 +13,7 @@ FORMATS = ("text", "json", "sarif", "github", "junit", "summary")
 
 
 _WRITERS = {
-    "text": ("plain", "write_text"),
+    "text": ("text", "write_text"),
     "json": ("plain", "write_json"),
     "sarif": ("sarif", "write_sarif"),
     "github": ("github", "write_github"),

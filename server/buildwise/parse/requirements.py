@@ -128,6 +128,8 @@ class RequirementsProblem:
     span: Span
     message: str
     kind: str = "syntax"  # "syntax" (KB002) | "option"
+    #: the parser's explanation, shown under the message (``note:``)
+    detail: str = ""
 
 
 @dataclass
@@ -231,7 +233,7 @@ class _Statement:
     requirement: _RequirementParts | None = None
     include: tuple[str, str, int, int] | None = None
     option: tuple[str, tuple[str, ...], int, int] | None = None
-    problems: tuple[tuple[int, int, str, str], ...] = ()
+    problems: tuple[tuple[int, int, str, str, str], ...] = ()
 
 
 #: Per file: (line number, text) of each one-line statement -> what it yields. An edit re-parses a
@@ -349,8 +351,8 @@ def _materialize(line: LogicalLine) -> tuple[Any, ...]:
     if stmt.option is not None:
         name, values, start, end = stmt.option
         option = GlobalOption(name, list(values), line.span(start, end), line)
-    for start, end, message, pkind in stmt.problems:
-        problems.append(RequirementsProblem(line.span(start, end), message, pkind))
+    for start, end, message, pkind, detail in stmt.problems:
+        problems.append(RequirementsProblem(line.span(start, end), message, pkind, detail))
     return req, include, option, tuple(problems), include is not None
 
 
@@ -377,7 +379,7 @@ def _analyze_option(text: str, lead: int) -> _Statement:
         if name in FLAG_OPTIONS:
             return _Statement(option=(name, (), start, end))
         message = f"unknown option {name!r} (pip would refuse this file)"
-        return _Statement(problems=((start, start + len(name), message, "option"),))
+        return _Statement(problems=((start, start + len(name), message, "option", ""),))
     if attached:
         value, vstart, vend = attached, end - len(attached), end
         rest = tokens[1:]
@@ -385,7 +387,7 @@ def _analyze_option(text: str, lead: int) -> _Statement:
         value, vstart, vend = tokens[1]
         rest = tokens[2:]
     else:
-        return _Statement(problems=((start, end, f"option {name} needs a value", "option"),))
+        return _Statement(problems=((start, end, f"option {name} needs a value", "option", ""),))
     if canonical in ("-r", "-c"):
         return _Statement(include=(canonical, value, vstart, vend))
     if canonical == "-e":
@@ -414,14 +416,14 @@ def _analyze_requirement(text: str, lead: int) -> _Statement:
     req_end = m.start() if m else len(text.rstrip())
     req_text = text[lead:req_end].rstrip()
     options: list[tuple[str, str]] = []
-    problems: list[tuple[int, int, str, str]] = []
+    problems: list[tuple[int, int, str, str, str]] = []
     if m:
         for token, start, _end in _tokens(text, req_end):
             key, _, value = token.partition("=")
             if key.startswith("-"):
                 if key not in PER_REQUIREMENT_OPTIONS:
                     message = f"{key} is not allowed on a requirement line"
-                    problems.append((start, start + len(key), message, "option"))
+                    problems.append((start, start + len(key), message, "option", ""))
                 options.append((key, value))
     if _URL_RE.match(req_text) or req_text.startswith((".", "/", "~")) or _DRIVE_RE.match(req_text):
         kind = "url" if _URL_RE.match(req_text) else "path"
@@ -431,8 +433,8 @@ def _analyze_requirement(text: str, lead: int) -> _Statement:
     parsed = parse_requirement(expanded)
     if not parsed.valid:
         rng = parsed.error_range or (0, len(req_text))
-        message = f"invalid requirement {req_text!r}: {parsed.error}"
-        problems.append((lead + rng[0], lead + rng[1], message, "syntax"))
+        message = f"invalid requirement {req_text!r}"
+        problems.append((lead + rng[0], lead + rng[1], message, "syntax", f"PEP 508: {parsed.error}"))
     req: _RequirementParts = (req_text, lead, parsed, "requirement", None, tuple(options))
     return _Statement(requirement=req, problems=tuple(problems))
 

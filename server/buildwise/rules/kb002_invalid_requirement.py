@@ -20,8 +20,8 @@ the error surfaces as `metadata-generation-failed`.
 ```toml
 dependencies = ["numpy>=1.26 <2"]   # a comma is missing between the two clauses
 ```
-`invalid requirement 'numpy>=1.26 <2': Expected comma (within version specifier), semicolon
-(after version specifier) or end`
+`invalid requirement 'numpy>=1.26 <2'`, with the parser's explanation on a `note:` line:
+`PEP 508: Expected comma (within version specifier), semicolon (after version specifier) or end`
 
 ## Fix safety
 No automatic fix.
@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from buildwise.model import Finding, Severity
+from buildwise.model import Finding, Note, Severity
 
 if TYPE_CHECKING:
     from buildwise.analysis.context import LintContext
@@ -61,10 +61,15 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             continue
         if dep.req_line is not None:
             continue  # requirements files: reported from the parser's problems below
-        yield ctx.report(dep.error_span, f"invalid requirement {dep.parsed.text!r}: {dep.parsed.error}")
+        yield ctx.report(
+            dep.error_span,
+            f"invalid requirement {dep.parsed.text!r}",
+            notes=[Note("note", f"PEP 508: {dep.parsed.error}")],
+        )
     if ctx.requirements is not None:
         for problem in ctx.requirements.parsed.problems:
-            yield ctx.report(problem.span, problem.message)
+            notes = [Note("note", problem.detail)] if problem.detail else []
+            yield ctx.report(problem.span, problem.message, notes=notes)
     for found in ctx.problems:
         if found.kind == "invalid":
             yield ctx.report(found.span, found.message)

@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from buildwise.fixes.edits import insert_before_first_table
-from buildwise.model import Finding, Fix, Severity, Span
+from buildwise.model import Finding, Fix, Note, Severity, Span
 from buildwise.project.backends import propose_build_system
 
 if TYPE_CHECKING:
@@ -92,9 +92,11 @@ def check(ctx: LintContext) -> Iterator[Finding]:
     requires = ", ".join(proposal.requires)
     yield ctx.report(
         span,
-        "no [build-system] table: pip falls back to legacy setuptools and cannot install what the "
-        f"build needs; declare one (suggested: {proposal.backend} with requires = [{requires}], "
-        f"because {proposal.why})",
+        "no [build-system] table: pip falls back to legacy setuptools",
         fixes=[fix],
         data={"backend": proposal.backend, "requires": list(proposal.requires)},
+        notes=[
+            Note("note", "without one, pip cannot install what the build needs"),
+            Note("help", f"declare {proposal.backend} with requires = [{requires}] ({proposal.why})"),
+        ],
     )

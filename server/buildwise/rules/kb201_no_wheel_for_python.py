@@ -42,9 +42,9 @@ from buildwise.analysis.lockreport import lock_findings
 from buildwise.analysis.weight import weighed
 from buildwise.analysis.wheelcheck import (
     alternative_fixes,
+    build_notes,
     builds_from_source,
     ecosystem_for,
-    needs_text,
     platforms_of,
     pythons_of,
     unlocked_coverage,
@@ -77,7 +77,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         spec = dep.specifier_text or "(any version)"
         message = (
             f"{dep.parsed.name} {spec} has no wheel for CPython {', '.join(pythons)}: "
-            f"pip will build it from source there, which needs {needs_text(ctx.kb, cov.pkg, eco)}"
+            "pip will build it from source there"
         )
         wheels = cov.pkg.wheels if cov.pkg is not None and cov.source == "knowledge" else None
         last = [r.last for py in pythons if wheels and (r := wheels.python.get(py)) and r.last]
@@ -92,4 +92,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             severity=severity,
             fixes=alternative_fixes(cov),
             data={"package": dep.key, "pythons": pythons},
+            notes=build_notes(ctx.kb, cov.pkg, eco),
         )

@@ -38,7 +38,7 @@ from buildwise.analysis.wheelcheck import (
     floor_fix,
     pythons_of,
 )
-from buildwise.model import Finding, Severity
+from buildwise.model import Finding, Note, Severity
 
 if TYPE_CHECKING:
     from buildwise.analysis.context import LintContext
@@ -64,10 +64,12 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         detail = ", ".join(f"{py} from {first}" for py, first in firsts.items())
         message = (
             f"{dep.parsed.name}{_spaced(dep.specifier_text)} predates {dep.parsed.name}'s support for "
-            "CPython "
-            f"{', '.join(pythons)} (first releases with wheels: {detail}): pip will try to build it "
-            "from source, and releases older than a Python version usually fail to build on it"
+            f"CPython {', '.join(pythons)}: pip will try to build it from source"
         )
+        notes = [
+            Note("note", f"first releases with wheels: {detail}"),
+            Note("note", "releases older than a Python version usually fail to build on it"),
+        ]
         fixes = []
         fix = floor_fix(cov, floor, f"first release with wheels for CPython {pythons[-1]}")
         if fix is not None:
@@ -85,6 +87,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             severity=Severity.INFO if dev else None,
             fixes=fixes,
             data={"package": dep.key, "pythons": pythons, "first": str(floor) if floor else None},
+            notes=notes,
         )
 
 

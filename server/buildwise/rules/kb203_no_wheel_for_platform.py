@@ -33,10 +33,10 @@ from buildwise.analysis.lockreport import lock_findings
 from buildwise.analysis.weight import weighed
 from buildwise.analysis.wheelcheck import (
     alternative_fixes,
+    build_notes,
     builds_from_source,
     ecosystem_for,
     floor_fix,
-    needs_text,
     platforms_of,
     pythons_of,
     unlocked_coverage,
@@ -81,8 +81,7 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         if set(failing_pythons) != all_pythons:
             where += f" with CPython {', '.join(failing_pythons)}"
         message = (
-            f"{dep.parsed.name} {what} {where}: pip builds it from source there, "
-            f"which needs {needs_text(ctx.kb, cov.pkg, eco)}"
+            f"{dep.parsed.name} {what} {where}: pip builds it from source there"
         )
         fixes = []
         floors = [v.first for v in failing if v.first is not None]
@@ -98,4 +97,5 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             severity=severity,
             fixes=fixes,
             data={"package": dep.key, "platforms": platforms},
+            notes=build_notes(ctx.kb, cov.pkg, eco),
         )

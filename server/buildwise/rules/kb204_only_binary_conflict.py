@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from buildwise.analysis.coverage import Status
-from buildwise.analysis.wheelcheck import coverage, ecosystem_for, needs_text, targets_text
+from buildwise.analysis.wheelcheck import build_notes, coverage, ecosystem_for, targets_text
 from buildwise.model import Finding, Severity
 
 if TYPE_CHECKING:
@@ -64,8 +64,8 @@ def check(ctx: LintContext) -> Iterator[Finding]:
             yield ctx.report(
                 dep.name_span,
                 f"--no-binary forces a source build of {dep.parsed.name}, which compiles "
-                f"{', '.join(cov.pkg.languages)} code: every install needs "
-                f"{needs_text(ctx.kb, cov.pkg, eco)}",
+                f"{', '.join(cov.pkg.languages)} code on every install",
                 severity=Severity.WARNING,
                 data={"package": dep.key},
+                notes=build_notes(ctx.kb, cov.pkg, eco),
             )

@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING
 
 from buildwise.analysis.coverage import Status
 from buildwise.analysis.lockreport import lock_findings
-from buildwise.analysis.wheelcheck import alternative_fixes, ecosystem_for, needs_text, unlocked_coverage
-from buildwise.model import Finding, Severity
+from buildwise.analysis.wheelcheck import alternative_fixes, build_notes, ecosystem_for, unlocked_coverage
+from buildwise.model import Finding, Note, Severity
 
 if TYPE_CHECKING:
     from buildwise.analysis.context import LintContext
@@ -58,10 +58,10 @@ def check(ctx: LintContext) -> Iterator[Finding]:
         dep = cov.dep
         eco = ecosystem_for(ctx, list(ctx.project.targets.platforms))
         alts = ", ".join(a.requirement for a in cov.pkg.alternatives)
-        message = (
-            f"{dep.parsed.name} publishes no wheels: every install compiles it, which needs "
-            f"{needs_text(ctx.kb, cov.pkg, eco)}"
-        )
+        message = f"{dep.parsed.name} publishes no wheels: every install compiles it"
+        notes = build_notes(ctx.kb, cov.pkg, eco)
         if alts:
-            message += f"; alternatives: {alts}"
-        yield ctx.report(dep.name_span, message, fixes=alternative_fixes(cov), data={"package": dep.key})
+            notes += (Note("help", f"or use an alternative that ships wheels: {alts}"),)
+        yield ctx.report(
+            dep.name_span, message, fixes=alternative_fixes(cov), data={"package": dep.key}, notes=notes
+        )

@@ -38,16 +38,16 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from buildwise.analysis.sysdeps import (
-    ECOSYSTEM_LABELS,
     SourceBuild,
     all_names,
     is_toolchain,
     source_builds,
 )
 from buildwise.analysis.weight import dev_only
+from buildwise.analysis.wheelcheck import package_note
 from buildwise.fixes.os_deps import bindep_fix, external_fix, readme_fix
 from buildwise.knowledge import PYTHON_HEADERS_ID
-from buildwise.model import Finding, Fix, Severity, Span
+from buildwise.model import Finding, Fix, Note, Severity, Span
 
 if TYPE_CHECKING:
     from buildwise.analysis.context import LintContext
@@ -86,15 +86,6 @@ def undocumented(ctx: LintContext, ids: list[str]) -> list[str]:
     return missing
 
 
-def _per_distro(ctx: LintContext, ids: list[str]) -> str:
-    parts = []
-    for eco, label in ECOSYSTEM_LABELS.items():
-        names = ctx.kb.system_packages(ids, eco, with_python_headers=False).names
-        if names:
-            parts.append(f"{label}: {' '.join(names)}")
-    return "; ".join(parts)
-
-
 def _builds(ctx: LintContext) -> list[tuple[SourceBuild, Span]]:
     return [(b, b.dep.name_span) for b in source_builds(ctx) if b.dep is not None]
 
@@ -131,12 +122,16 @@ def check(ctx: LintContext) -> Iterator[Finding]:
                 fixes += alternative_fixes(cov)
         labels = ", ".join(i.rsplit("/", 1)[-1] for i in missing)
         dev = build.dep is not None and dev_only(ctx, build.dep)
+        notes = [Note("note", f"it is built from source: {build.reason}")]
+        install = package_note(ctx.kb, missing, "its build needs these packages", python_headers=False)
+        if install is not None:
+            notes.append(install)
         yield ctx.report(
             span,
-            f"{build.name} is built from source ({build.reason}) and needs OS packages the repository "
-            f"does not document ({labels}): {_per_distro(ctx, missing)}"
+            f"{build.name} needs OS packages the repository does not document ({labels})"
             + (" (a development dependency)" if dev else ""),
             severity=Severity.INFO if dev else None,
             fixes=fixes,
             data={"package": build.name, "identifiers": missing},
+            notes=notes,
         )
