@@ -104,7 +104,7 @@ def resolve(wheel: Path, tmp: Path) -> list[tuple[str, str, str]]:
                 (item["metadata"]["name"], item["metadata"]["version"],
                  item["download_info"]["url"].rsplit("/", 1)[-1])
                 for item in items
-                if canonicalize_name(item["metadata"]["name"]) != "buildwise"
+                if canonicalize_name(item["metadata"]["name"]) != "buildwise-lint"
             ]
         extra += sorted(missing)
     sys.exit(f"bundle: could not close the dependency set (still missing {sorted(missing)})")
