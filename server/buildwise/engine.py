@@ -19,6 +19,7 @@ from buildwise.analysis.index import IndexClient, resolve_index_url
 from buildwise.knowledge import KnowledgeBase
 from buildwise.knowledge.loader import cache_dir
 from buildwise.model import Finding, Severity, Span
+from buildwise.parse.declared import Problem
 from buildwise.parse.lock_schema import LockProblem
 from buildwise.parse.locks import parse_lock
 from buildwise.parse.poetry import poetry_dependencies
@@ -298,7 +299,7 @@ class Workspace:
                 project = project.with_python(manifest.requires_python, "script requires-python")
             ctx = LintContext(self.kb, project, path, "manifest", manifest=manifest)
             ctx.dependencies = declared_dependencies(path, manifest.requirements)
-            ctx.problems = manifest.problems
+            ctx.problems = [p for p in manifest.problems if not self._read_elsewhere(p, path)]
             return ctx
         if path.endswith(".py"):
             return None  # a Python file that is not a script kb-lint was asked to read
@@ -424,6 +425,16 @@ class Workspace:
         finally:
             self._roots = None
         return findings, checked
+
+    def _read_elsewhere(self, problem: Problem, path: str) -> bool:
+        """A computed setup.py list that reads requirements files which exist: their dependencies
+        are checked there, so the hint would tell the user nothing."""
+        folder = os.path.dirname(path)
+        return (
+            problem.kind == "dynamic"
+            and bool(problem.reads)
+            and all(self.reader.exists(os.path.join(folder, name)) for name in problem.reads)
+        )
 
     def _configured_scripts(self, found: list[Path]) -> list[Path]:
         """Scripts matched by ``[tool.kb-lint] scripts`` in the projects found."""

@@ -46,6 +46,8 @@ class Problem:
     #: "syntax" (the file cannot be read: KB001), "invalid" (a bad requirement or value: KB002),
     #: "dynamic" (computed at build time, not checked: KB006)
     kind: str = "invalid"
+    #: For "dynamic": the requirements files the computing code names (relative to the file).
+    reads: tuple[str, ...] = ()
 
 
 @dataclass

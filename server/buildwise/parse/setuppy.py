@@ -171,6 +171,7 @@ class _Reader:
                 self.span(node),
                 f"{label} is computed ({why}); kb-lint does not run setup.py, so it is not checked{reads}",
                 "dynamic",
+                tuple(files),
             )
         )
 

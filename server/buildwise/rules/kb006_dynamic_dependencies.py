@@ -5,8 +5,9 @@ kb-lint reads `setup.py` without running it: the literal arguments of its `setup
 tuples and strings, names bound once at module level to them, `+` of those, `**kwargs` from a
 module-level dict). When `install_requires`, `setup_requires`, `extras_require` or
 `python_requires` is computed instead (a function that reads a file, a comprehension, a name
-changed after it is bound), this hint marks the place, and says which requirements file the code
-reads when it names one (that file is then checked on its own).
+changed after it is bound), this hint marks the place. When the code reads requirements files that
+exist (`open("requirements.txt")`, a helper called with the file name), there is no hint: those
+files are checked on their own, so the dependencies are checked after all.
 
 ## Why is this bad?
 Nothing is wrong with the build; but the dependencies in that list get no wheel, Python-version or
@@ -15,10 +16,10 @@ every tool read them without running code.
 
 ## Example
 ```python
-setup(install_requires=open("requirements.txt").read().splitlines())
+setup(install_requires=[f"{name}>=1" for name in ("numpy", "lxml")])
 ```
-`install_requires is computed (splitlines(...)); kb-lint does not run setup.py, so it is not
-checked (it reads requirements.txt, which is checked as a requirements file)`
+`install_requires is computed (a comprehension); kb-lint does not run setup.py, so it is not
+checked`
 
 ## Fix safety
 No automatic fix.
