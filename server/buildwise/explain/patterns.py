@@ -165,9 +165,8 @@ _rule(r"Library not loaded: \S*?(?P<name>lib[\w+-]+?)(?:\.[\d.]+)*\.dylib")(
     lambda m: Hit("library", m["name"])
 )
 # The link failed and the lines that say why were not pasted: most often a library is missing.
-_rule(r"collect2: error: ld returned 1 exit status|linker command failed with exit code 1\b")(
-    lambda m: Hit("cause", None, "missing_system_library", bias=-45)
-)
+_cause(r"collect2: error: ld returned 1 exit status", "missing_system_library", bias=-45)
+_cause(r"linker command failed with exit code 1\b", "missing_system_library", bias=-45)
 _rule(
     r"Package '?(?P<name>[\w.+-]+)'?,? "
     r"(?:was not found in the pkg-config search path|required by .*not found)"

@@ -45,6 +45,8 @@ _DECORATION = re.compile(
     r"|\[(?:pipenv\.exceptions\.)?[A-Z]\w*(?:Error|Failure)\]: ?"
     r"|\s*-{1,3}> +|\s*> *(?=\S)|\s*>$)"
 )
+#: The first characters a decorated line can start with (a cheap test before the regex).
+_DECORATION_START = frozenset("0123456789#[S>-")
 #: pipenv (older releases) prints a failed pip run as a Python list: "['Collecting x', '  error: ...']".
 _LIST_ITEM = re.compile(r"""(?:^\[?|', |", )['"]?(?P<item>.*?)(?=', |", |'\]?$|"\]?$|$)""")
 #: The line gcc echoes under "fatal error": ``   15 | #include <lber.h>`` or ``  #include "x.h"``.
@@ -154,12 +156,13 @@ class LogScanner:
             line = line.rsplit("\r", 1)[-1]
         if len(line) > MAX_LINE:
             line = line[:MAX_LINE]
-        for _ in range(3):  # "2024-...Z ##[error]text": one decoration after another
-            undecorated = _DECORATION.sub("", line, count=1)
-            if undecorated == line:
-                break
-            line = undecorated
-        if line.count("', ") >= 3 and ("', '  " in line or line.lstrip().startswith("['")):
+        if line[:1] in _DECORATION_START or (">" in line[:16] and line.lstrip()[:1] in "->"):
+            for _ in range(3):  # "2024-...Z ##[error]text": one decoration after another
+                undecorated = _DECORATION.sub("", line, count=1)
+                if undecorated == line:
+                    break
+                line = undecorated
+        if "', " in line and line.count("', ") >= 3 and ("', '  " in line or line.lstrip().startswith("['")):
             for m in _LIST_ITEM.finditer(line):
                 if m["item"]:
                     self._feed_line(m["item"].replace("\\'", "'"))
@@ -168,7 +171,7 @@ class LogScanner:
 
     def _feed_line(self, line: str) -> None:
         stripped = line.lstrip()
-        include = _INCLUDE_ECHO.match(line)
+        include = _INCLUDE_ECHO.match(line) if "include" in line else None
         if include:
             self._include = (include["name"], self._lineno, line)
         elif "compilation terminated" in line and self._include is not None:
