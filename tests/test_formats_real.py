@@ -76,18 +76,33 @@ def test_poetry_python_sets_the_targets(kb: Any, tmp_path: Path) -> None:
     assert project.targets.pythons[0] == "3.11"
 
 
+def _pin_msgpack_instead_of_pyyaml(root: Path) -> None:
+    """pipenv's own files pin PyYAML 6.0.1, whose source build falls back to pure Python (nothing to
+    report, see the next test); the same files with that pin on msgpack 1.0.8 (wheels up to CPython
+    3.12, a compiler needed beyond) keep the real layout for the position tests."""
+    for name in ("Pipfile", "Pipfile.lock"):
+        path = root / name
+        path.write_text(path.read_text().replace("pyyaml", "msgpack").replace('"==6.0.1"', '"==1.0.8"'))
+
+
+def test_pipfile_and_its_lock_with_a_fallback_build_report_nothing(kb: Any, tmp_path: Path) -> None:
+    root = _copy(tmp_path, "pipenv")
+    assert _lint(kb, root, python=("3.13",), select=("KB2",)) == []
+
+
 def test_pipfile_and_its_lock(kb: Any, tmp_path: Path) -> None:
     root = _copy(tmp_path, "pipenv")
+    _pin_msgpack_instead_of_pyyaml(root)
     findings = _lint(kb, root, python=("3.13",), select=("KB2",))
     assert _where(findings, root) == [
-        ("KB202", "Pipfile", 24, "pyyaml"),
-        ("KB202", "Pipfile.lock", 643, "pyyaml"),
+        ("KB202", "Pipfile", 24, "msgpack"),
+        ("KB202", "Pipfile.lock", 643, "msgpack"),
     ]
     pipfile, lock = findings
-    assert pipfile.fixes and pipfile.fixes[0].edits[0].new_text == "==6.0.2"
+    assert pipfile.fixes and pipfile.fixes[0].edits[0].new_text == "==1.1.0"
     assert not lock.fixes
     lines = (root / "Pipfile.lock").read_text().split("\n")
-    assert lines[lock.span.start.line][lock.span.start.column : lock.span.end.column] == "==6.0.1"
+    assert lines[lock.span.start.line][lock.span.start.column : lock.span.end.column] == "==1.0.8"
 
 
 @pytest.mark.parametrize("name", ["setupcfg-aiohttp", "pipenv-fake-package", "pdm-demo", "conda-xarray"])
@@ -124,18 +139,19 @@ def test_deps_and_readiness_include_pipenv_files(
     from buildwise.cli import main
 
     root = _copy(tmp_path, "pipenv")
+    _pin_msgpack_instead_of_pyyaml(root)
     assert main(["deps", str(root), "--distro", "debian", "--python", "3.13"]) == 0
     out = capsys.readouterr().out
-    assert "pyyaml" in out and "apt-get install -y --no-install-recommends gcc python3-dev" in out
+    assert "msgpack" in out and "apt-get install -y --no-install-recommends gcc python3-dev" in out
     monkeypatch.chdir(root)
     assert main(["check", ".", "--python", "3.14", "--select", "KB2"]) == 1
     out = capsys.readouterr().out
     assert "On CPython 3.14: 1 dependency would build from source or fail:" in out
-    assert "pyyaml" in out and "Pipfile:24 KB202" in out and "Pipfile.lock:643 KB202" in out
+    assert "msgpack" in out and "Pipfile:24 KB202" in out and "Pipfile.lock:643 KB202" in out
 
 
 def test_a_pipfile_pinned_to_an_old_python_skips_wheel_checks(kb: Any, tmp_path: Path) -> None:
-    pipfile = '[packages]\nwrapt = "==1.11.1"\n\n[requires]\npython_version = "3.7"\n'
+    pipfile = '[packages]\nmsgpack = "==1.0.5"\n\n[requires]\npython_version = "3.7"\n'
     (tmp_path / "Pipfile").write_text(pipfile)
     workspace = Workspace(kb)
     project = workspace.project_for(tmp_path / "Pipfile")
@@ -181,7 +197,7 @@ def test_setup_cfg_file_directive_reaches_its_requirements_file(kb: Any, tmp_pat
     (tmp_path / "setup.cfg").write_text(
         "[options]\npython_requires = >=3.13\ninstall_requires = file: deps.list\n"
     )
-    (tmp_path / "deps.list").write_text("requests\npyyaml==6.0.1\n")
+    (tmp_path / "deps.list").write_text("requests\nmsgpack==1.0.8\n")
     findings, checked = Workspace(kb, overrides=Config(select=("KB202",))).lint_paths([tmp_path])
     assert str(tmp_path / "deps.list") in checked
     [finding] = findings

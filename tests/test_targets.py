@@ -45,7 +45,7 @@ build-backend = "hatchling.build"
 name = "service"
 version = "1.0"
 requires-python = ">=3.11"
-dependencies = ["pyyaml==6.0.1"]
+dependencies = ["msgpack==1.0.8"]
 """
 
 
@@ -62,7 +62,7 @@ def test_open_ended_requires_python_is_capped_at_the_newest_tested_python(kb, tm
     assert targets.platforms == ("linux-x86_64",)  # the only runner the CI uses
     text = targets.describe()
     assert "requires-python >=3.11" in text and ".github/workflows/tests.yml" in text
-    # pyyaml 6.0.1 has wheels up to 3.12: nothing to report for the Pythons the project runs on
+    # msgpack 1.0.8 has wheels up to 3.12: nothing to report for the Pythons the project runs on
     findings, _ = Workspace(kb).lint_paths([tmp_path])
     assert [f for f in findings if f.code in ("KB201", "KB202")] == []
 
@@ -87,7 +87,7 @@ def test_an_application_without_requires_python_targets_its_docker_image(kb, tmp
     write_tree(
         tmp_path,
         {
-            "requirements.txt": "pyyaml==6.0.1\n",
+            "requirements.txt": "msgpack==1.0.8\n",
             "docker/Dockerfile": "FROM python:3.12-slim AS base\nCOPY requirements.txt .\n"
             "RUN pip install -r requirements.txt\n",
         },

@@ -87,26 +87,26 @@ requires-python = ">=3.13, <3.14"
 name = "app"
 version = "1.0"
 source = { virtual = "." }
-dependencies = [{ name = "markupsafe" }, { name = "flask" }]
+dependencies = [{ name = "msgpack" }, { name = "flask" }]
 
 [[package]]
 name = "flask"
 version = "3.0.0"
 source = { registry = "https://pypi.org/simple" }
-dependencies = [{ name = "pyyaml" }]
+dependencies = [{ name = "multidict" }]
 wheels = [{ url = "https://files.pythonhosted.org/packages/flask-3.0.0-py3-none-any.whl" }]
 
 [[package]]
-name = "markupsafe"
-version = "2.1.1"
+name = "msgpack"
+version = "1.0.8"
 source = { registry = "https://pypi.org/simple" }
-sdist = { url = "https://files.pythonhosted.org/packages/MarkupSafe-2.1.1.tar.gz" }
+sdist = { url = "https://files.pythonhosted.org/packages/msgpack-1.0.8.tar.gz" }
 
 [[package]]
-name = "pyyaml"
-version = "6.0.1"
+name = "multidict"
+version = "6.0.5"
 source = { registry = "https://pypi.org/simple" }
-sdist = { url = "https://files.pythonhosted.org/packages/PyYAML-6.0.1.tar.gz" }
+sdist = { url = "https://files.pythonhosted.org/packages/multidict-6.0.5.tar.gz" }
 """
 
 APP = """\
@@ -114,7 +114,7 @@ APP = """\
 name = "app"
 version = "1.0"
 requires-python = ">=3.13, <3.14"
-dependencies = ["markupsafe", "flask"]
+dependencies = ["msgpack", "flask"]
 
 [tool.uv]
 package = false
@@ -125,16 +125,16 @@ platforms = ["linux-x86_64"]
 
 
 def test_a_lock_without_wheels_for_its_python_is_not_sdist_only(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """uv records only the wheels its requires-python can use: markupsafe 2.1.1 has wheels, none for
+    """uv records only the wheels its requires-python can use: msgpack 1.0.8 has wheels, none for
     3.13. That is "no wheel for CPython 3.13" (KB201), not "publishes no wheels" (KB205); reported
-    once, on pyproject.toml; the transitive pyyaml on the lock, as an info."""
+    once, on pyproject.toml; the transitive multidict on the lock, as an info."""
     write_tree(tmp_path, {"pyproject.toml": APP, "uv.lock": UV_LOCK})
     findings, _ = Workspace(kb).lint_paths([tmp_path])
     assert _by_code(findings, "KB205") == []
     kb201 = {
         (Path(f.path).name, f.data.get("package"), f.severity.label) for f in _by_code(findings, "KB201")
     }
-    assert kb201 == {("pyproject.toml", "markupsafe", "warning"), ("uv.lock", "pyyaml", "info")}
+    assert kb201 == {("pyproject.toml", "msgpack", "warning"), ("uv.lock", "multidict", "info")}
 
 
 PYLOCK = """\

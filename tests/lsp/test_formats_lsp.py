@@ -16,7 +16,7 @@ from tests.lsp.test_server import _apply, _diagnostics, _open
 client = test_server.client  # the same server fixture: a workspace folder, VS Code's capabilities
 
 PIPFILE = """[packages]
-pyyaml = "==6.0.1"
+msgpack = "==1.0.8"
 requests = "*"
 
 [requires]
@@ -45,16 +45,16 @@ async def test_pipfile_diagnostic_and_quickfix(client: LanguageClient) -> None:
     uri = _open(client, path, PIPFILE)
     diags = await _diagnostics(client, uri, 1)
     [kb202] = [d for d in diags if d.code == "KB202"]
-    assert kb202.range.start == types.Position(1, 10) and kb202.range.end == types.Position(1, 17)
-    assert kb202.message.startswith("pyyaml==6.0.1 predates pyyaml's support for CPython 3.13")
-    fix = next(a for a in await _actions(client, uri, kb202) if a.title.startswith("Require pyyaml"))
+    assert kb202.range.start == types.Position(1, 11) and kb202.range.end == types.Position(1, 18)
+    assert kb202.message.startswith("msgpack==1.0.8 predates msgpack's support for CPython 3.13")
+    fix = next(a for a in await _actions(client, uri, kb202) if a.title.startswith("Require msgpack"))
     assert fix.edit is not None and fix.edit.document_changes
     doc_edit = fix.edit.document_changes[0]
     assert isinstance(doc_edit, types.TextDocumentEdit)
     text = PIPFILE
     for edit in doc_edit.edits:
         text = _apply(text, edit)  # type: ignore[arg-type]
-    assert 'pyyaml = "==6.0.2"' in text
+    assert 'msgpack = "==1.1.0"' in text
 
 
 @pytest.mark.asyncio
@@ -74,7 +74,7 @@ async def test_setup_py_hint_and_lock_without_edits(client: LanguageClient) -> N
     assert "requirements.txt" in hint.message
 
     lock = (
-        '{\n    "default": {\n        "pyyaml": {"version": "==6.0.1"}\n    },\n'
+        '{\n    "default": {\n        "msgpack": {"version": "==1.0.8"}\n    },\n'
         '    "_meta": {"requires": {"python_version": "3.13"}}\n}\n'
     )
     (folder / "Pipfile.lock").write_text(lock)

@@ -7,6 +7,7 @@ Wheel questions are answered with the same coverage logic the linter's KB201-KB2
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -16,6 +17,7 @@ from buildwise.analysis.coverage import Status, verdict
 from buildwise.explain.environment import this_platform, this_python
 from buildwise.explain.scan import Candidate, ScanResult
 from buildwise.knowledge import PLATFORMS, KnowledgeBase, PackageInfo
+from buildwise.knowledge.ranges import facts_for
 
 #: pip releases that first understood a wheel tag family: older pips skip such wheels and build
 #: the sdist. manylinux2014: pip 19.3; manylinux_x_y (PEP 600): 20.3; musllinux (PEP 656): 21.2;
@@ -178,6 +180,10 @@ def diagnose(
     if d.cause == "missing_tool":
         d.cause = "unknown"
     d.pkg = kb.package(package) if package and not d.local else None
+    if d.pkg is not None and d.version:
+        # Facts that differ by release ([[ranges]]): those of the version the log built.
+        with contextlib.suppress(InvalidSpecifier):
+            d.pkg = facts_for(d.pkg, SpecifierSet(f"=={d.version}"))
     if d.cause not in _NOT_ABOUT_WHEELS:
         _wheels(d)
     if d.cause == "unknown" and not d.succeeded:
