@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import codecs
+import itertools
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -35,17 +36,18 @@ class LineReader:
         self.not_utf8 = False
 
     def __iter__(self) -> Iterator[str]:
+        """The lines; :class:`NotALog` is raised here, before the first line."""
         head = self.stream.read(_PROBE)
         if not head:
             raise NotALog(f"{self.name} is empty: there is nothing to explain")
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            yield from self._utf16(head)
-            return
+            return self._utf16(head)
         if b"\x00" in head:
             raise NotALog(f"{self.name} is not a text log (it contains binary data)")
         if head.startswith(codecs.BOM_UTF8):
             head = head[len(codecs.BOM_UTF8) :]
-        yield from self._utf8(head)
+        # Lines are handed out by C code, a block's list at a time (no generator step per line).
+        return itertools.chain.from_iterable(self._utf8(head))
 
     def _decode(self, raw: bytes) -> str:
         try:
@@ -54,7 +56,7 @@ class LineReader:
             self.not_utf8 = True
             return raw.decode("cp1252", errors="replace")
 
-    def _utf8(self, head: bytes) -> Iterator[str]:
+    def _utf8(self, head: bytes) -> Iterator[list[str]]:
         """Blocks of complete lines, each decoded and split with one C call (a big log is mostly
         short lines: per-line reads and decodes were most of what reading it cost)."""
         read = self.stream.read
@@ -67,39 +69,42 @@ class LineReader:
             cut = data.rfind(b"\n") + 1
             if cut == 0:  # no newline yet: a long line; cut it into pieces rather than hold it
                 whole = len(data) - len(data) % MAX_RAW_LINE
-                for start in range(0, whole, MAX_RAW_LINE):
-                    yield self._decode(data[start : start + MAX_RAW_LINE])
+                yield [
+                    self._decode(data[start : start + MAX_RAW_LINE])
+                    for start in range(0, whole, MAX_RAW_LINE)
+                ]
                 pending = data[whole:]
                 continue
             pending = data[cut:]
-            yield from self._block(data[:cut])
+            yield self._block(data[:cut])
         if data:
-            yield from self._block(data)
+            yield self._block(data)
 
-    def _block(self, block: bytes) -> Iterator[str]:
+    def _block(self, block: bytes) -> list[str]:
         try:
             text = block.decode("utf-8")
         except UnicodeDecodeError:  # decode line by line: only the lines that are not UTF-8 fall back
             parts = block.split(b"\n")
             if not parts[-1]:
                 parts.pop()
-            for raw in parts:
-                yield from self._pieces(raw)
-            return
+            return [piece for raw in parts for piece in self._pieces(raw)]
         lines = text.split("\n")
         if not lines[-1]:
             lines.pop()  # the block ends with a newline
+        if max(map(len, lines), default=0) <= MAX_RAW_LINE // 4:  # (a character is <= 4 bytes)
+            return lines
+        out: list[str] = []
         for line in lines:
             if len(line) > MAX_RAW_LINE // 4 and len(line.encode("utf-8")) > MAX_RAW_LINE:
-                yield from self._pieces(line.encode("utf-8"))
+                out += self._pieces(line.encode("utf-8"))
             else:
-                yield line
+                out.append(line)
+        return out
 
-    def _pieces(self, raw: bytes) -> Iterator[str]:
+    def _pieces(self, raw: bytes) -> list[str]:
         if not raw:
-            yield ""
-        for start in range(0, len(raw), MAX_RAW_LINE):
-            yield self._decode(raw[start : start + MAX_RAW_LINE])
+            return [""]
+        return [self._decode(raw[start : start + MAX_RAW_LINE]) for start in range(0, len(raw), MAX_RAW_LINE)]
 
     def _utf16(self, head: bytes) -> Iterator[str]:
         decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
