@@ -179,6 +179,8 @@ def classify(path: str) -> str | None:
         return "verbatim"
     if name.lower().endswith((".txt", ".in")) and parts_lower and parts_lower[-1] in ("requirements", "reqs"):
         return "verbatim"
+    if name.endswith(".in") and "." not in name[:-3]:  # pip-tools inputs and anything else kb-lint may read as one
+        return "verbatim"
     if name == "setup.py":
         return "setup"
     if _PROSE_TOP.match(name) or _CONTAINER.match(name) or _COMPOSE.match(name) or name in _CI_TOP:
