@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from buildwise.analysis.lockcheck import LockMiss, misses
-from buildwise.model import Severity, Span
+from buildwise.model import Note, Severity, Span
 from buildwise.parse.locks import LockFile
 
 if TYPE_CHECKING:
@@ -83,25 +83,31 @@ def lock_pythons(lock: LockFile, pythons: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def describe(ctx: LintContext, problem: LockProblem) -> str:
-    from buildwise.analysis.wheelcheck import ecosystem_for, needs_text
-
     pkg = problem.package
-    chain = " -> ".join(problem.chain)
     head = f"locked {pkg.name} {pkg.version or ''}".rstrip()
     if problem.code == "KB205":
-        text = f"{head} has no wheels at all: it is built from source on every target"
-    else:
-        text = f"{head} has no wheel for {problem.where()}: the installer builds it from source there"
-    info = ctx.kb.package(pkg.key)
+        return f"{head} has no wheels at all: it is built from source on every target"
+    return f"{head} has no wheel for {problem.where()}: the installer builds it from source there"
+
+
+def lock_notes(ctx: LintContext, problem: LockProblem) -> tuple[Note, ...]:
+    """What the source build needs and what to install (help), and the chain that requires it."""
+    from buildwise.analysis.wheelcheck import build_notes, ecosystem_for
+
+    notes: tuple[Note, ...] = ()
+    info = ctx.kb.package(problem.package.key)
     if info is not None:
         eco = ecosystem_for(ctx, list(dict.fromkeys(m.platform for m in problem.misses)))
-        text += f", which needs {needs_text(ctx.kb, info, eco)}"
+        notes = build_notes(ctx.kb, info, eco)
     if len(problem.chain) > 1:
-        text += f" (required by {chain})"
-    return text
+        notes += (Note("note", f"required by {' -> '.join(problem.chain)}"),)
+    return notes
 
 
-def findings_on_lock(ctx: LintContext, code: str) -> Iterator[tuple[Span, str, dict[str, object]]]:
+_Found = tuple[Span, str, dict[str, object], tuple[Note, ...]]
+
+
+def findings_on_lock(ctx: LintContext, code: str) -> Iterator[_Found]:
     """Problems of the lock entries themselves. A direct dependency's problem is reported once, on
     its line in pyproject.toml (the echo, or KB202 for a pin), not a second time here; a package
     reached only transitively weighs less (info)."""
@@ -115,7 +121,7 @@ def findings_on_lock(ctx: LintContext, code: str) -> Iterator[tuple[Span, str, d
         data: dict[str, object] = {"package": problem.package.key}
         if len(problem.chain) > _direct_len(lock):
             data["transitive"] = True
-        yield problem.package.span, describe(ctx, problem), data
+        yield problem.package.span, describe(ctx, problem), data, lock_notes(ctx, problem)
 
 
 def _direct_len(lock: LockFile) -> int:
@@ -134,7 +140,7 @@ def _direct_keys(ctx: LintContext, lock: LockFile) -> set[str]:
     return {d.key for d in pyproject_dependencies(project.toml) if d.parsed.valid and not d.is_build}
 
 
-def echoes_on_pyproject(ctx: LintContext, code: str) -> Iterator[tuple[Span, str, dict[str, object]]]:
+def echoes_on_pyproject(ctx: LintContext, code: str) -> Iterator[_Found]:
     """Direct dependencies of the project whose locked version has no wheel for a target."""
     lock = ctx.project.lock
     if lock is None or ctx.kind != "pyproject":
@@ -154,7 +160,8 @@ def echoes_on_pyproject(ctx: LintContext, code: str) -> Iterator[tuple[Span, str
         problem = problems.get(dep.key)
         if problem is None:
             continue
-        yield dep.name_span, f"{name}: {describe(ctx, problem)}", {"package": dep.key, "lock": name}
+        data: dict[str, object] = {"package": dep.key, "lock": name}
+        yield dep.name_span, f"{name}: {describe(ctx, problem)}", data, lock_notes(ctx, problem)
 
 
 def lock_findings(ctx: LintContext, code: str) -> Iterator[Finding]:
@@ -163,7 +170,7 @@ def lock_findings(ctx: LintContext, code: str) -> Iterator[Finding]:
     from buildwise.analysis.weight import provided_for
 
     source = findings_on_lock(ctx, code) if ctx.kind == "lock" else echoes_on_pyproject(ctx, code)
-    for span, message, data in source:
+    for span, message, data, notes in source:
         severity = None
         if provided_for(ctx, ctx.kb.package(str(data["package"]))):
             severity, message = (
@@ -172,4 +179,4 @@ def lock_findings(ctx: LintContext, code: str) -> Iterator[Finding]:
             )
         elif data.get("transitive"):
             severity, message = Severity.INFO, message + " (reached only through other packages)"
-        yield ctx.report(span, message, severity=severity, data=data)
+        yield ctx.report(span, message, severity=severity, data=data, notes=notes)
