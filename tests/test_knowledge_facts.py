@@ -106,3 +106,54 @@ def test_ranged_facts_follow_the_newest_release_the_specifier_admits(kb) -> None
     assert new.languages == ("rust",) and "dep:virtual/compiler/rust" in new.external_ids()
     assert facts_for(pkg, SpecifierSet("==6.1.4")).languages == ("rust",)
     assert facts_for(kb.package("numpy"), SpecifierSet("<2")) is kb.package("numpy")  # no ranges
+
+
+def test_hover_shows_optional_parts_ranges_and_wheel_only(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from buildwise.lsp.hover import dependency_markdown
+
+    write_tree(tmp_path, {"requirements.txt": "dulwich>=0.22\ncbor2<6\ntorch\n"})
+    ctx = Workspace(kb).context_for(str(tmp_path / "requirements.txt"))
+    assert ctx is not None
+    text = {d.parsed.name: dependency_markdown(ctx, d) for d in ctx.dependencies}
+    assert (
+        "- Optional extension: Rust extensions dulwich._objects, _pack, _diff_tree (setuptools-rust) "
+        "(needs rust, c); disable: PURE in the environment; without it a pure-Python fallback is used "
+        "(slower, not broken)"
+    ) in text["dulwich"]
+    assert "Source build: nothing it requires is compiled" in text["dulwich"]
+    assert "- For its releases <6 (the newest this requirement admits):" in text["cbor2"]
+    assert "Optional extension: C extension _cbor2 (needs c)" in text["cbor2"]
+    assert "Source build compiles: rust" not in text["cbor2"]
+    assert "**Wheels only** (no source distribution)" in text["torch"]
+
+
+def test_deps_all_lists_optional_parts_as_optional(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    write_tree(tmp_path, {"requirements.txt": "cassandra-driver\npsycopg2\ntorch\n"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "buildwise", "deps", ".", "--all", "--distro", "debian", "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    import json
+
+    needs = {n["name"]: n for n in json.loads(proc.stdout)["needs"]}
+    libev = needs["cassandra-driver (libev event loop (cassandra.io.libevwrapper))"]
+    assert libev["reason"] == "optional library; without it that feature is missing; the rest works"
+    assert "libev-dev" in libev["packages"]
+    assert needs["psycopg2"]["reason"] == "--all"
+    assert not any(name.startswith("torch") for name in needs)  # wheel-only: nothing to build
+    # Without --all nothing optional is asked for: the optional parts are never required.
+    plain = subprocess.run(
+        [sys.executable, "-m", "buildwise", "deps", ".", "--distro", "debian", "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert not any("cassandra" in n["name"] for n in json.loads(plain.stdout)["needs"])

@@ -33,6 +33,7 @@ def add_parser(sub: Any) -> None:
 
 def collect(workspace: Any, root: Path, include_all: bool) -> list[SourceBuild]:
     from buildwise.analysis.sysdeps import SourceBuild, source_builds, tree_identifiers
+    from buildwise.knowledge.variants import facts_for
     from buildwise.project.files import discover, is_lock_file
 
     builds: list[SourceBuild] = []
@@ -47,9 +48,17 @@ def collect(workspace: Any, root: Path, include_all: bool) -> list[SourceBuild]:
         if include_all:
             for dep in ctx.dependencies:
                 pkg = ctx.kb.package(dep.key) if dep.parsed.valid else None
-                if pkg is not None and pkg.external_ids() and pkg.key not in seen:
-                    seen.add(pkg.key)
+                if pkg is None or pkg.key in seen or pkg.wheel_only:
+                    continue
+                seen.add(pkg.key)
+                pkg = facts_for(pkg, dep.parsed.specifier)
+                if pkg.external_ids():
                     builds.append(SourceBuild(pkg.name, "--all", pkg.external_ids(), dep))
+                for part in pkg.optional:  # shown, never required: the build works without them
+                    ids = list(dict.fromkeys(d.id for d in part.requires))
+                    if ids:
+                        reason = f"optional {part.part}; {part.fallback_text()}"
+                        builds.append(SourceBuild(f"{pkg.name} ({part.name})", reason, ids, dep))
         else:
             for build in source_builds(ctx):
                 if build.name.lower() not in seen:

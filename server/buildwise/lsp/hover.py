@@ -44,9 +44,28 @@ def dependency_markdown(ctx: LintContext, dep: Dependency, distro: str | None = 
             f"{head}\n\nNot in the buildwise knowledge base: no native build is known for it "
             "(pure-Python projects need no entry). If it compiles code, please add an entry."
         )
+    from buildwise.knowledge.variants import facts_for
+
+    pkg = facts_for(pkg, dep.parsed.specifier)  # the releases this requirement installs
     return f"{head}\n\n" + package_markdown(
         kb, pkg, ctx.project.targets.pythons, ctx.project.targets.platforms, distro
     )
+
+
+def optional_lines(pkg: PackageInfo) -> list[str]:
+    """One line per optional native part: what it needs, its switch, what happens without it."""
+    out = []
+    for part in pkg.optional:
+        text = f"- Optional {part.part}: {part.name}"
+        needs = ", ".join(dict.fromkeys(d.id.rsplit("/", 1)[-1] for d in part.requires))
+        if needs:
+            text += f" (needs {needs})"
+        if not part.default:
+            text += "; off unless switched on"
+        if part.switch is not None:
+            text += f"; {part.switch.effect}: {part.switch.text()}"
+        out.append(f"{text}; {part.fallback_text()}")
+    return out
 
 
 def package_markdown(
@@ -57,11 +76,21 @@ def package_markdown(
     distro: str | None = None,
 ) -> str:
     lines = [pkg.summary, ""]
+    if pkg.range_text:
+        lines.append(f"- For its releases {pkg.range_text} (the newest this requirement admits):")
     if pkg.languages:
         lines.append(f"- Source build compiles: {', '.join(pkg.languages)}")
+    elif pkg.optional:
+        lines.append("- Source build: nothing it requires is compiled (only the optional parts below)")
     if pkg.build_requires:
         lines.append(f"- Build requires: {', '.join(pkg.build_requires)}")
+    lines += optional_lines(pkg)
     w = pkg.wheels
+    if w is not None and w.published and w.sdist is False:
+        lines.append(
+            "- **Wheels only** (no source distribution): pip never builds it; where no wheel matches, "
+            "the install fails with 'No matching distribution found'."
+        )
     if w is not None and not w.published:
         lines.append("- **Publishes no wheels**: every install builds from source.")
     elif w is not None:
