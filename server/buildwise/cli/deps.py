@@ -33,7 +33,7 @@ def add_parser(sub: Any) -> None:
 
 def collect(workspace: Any, root: Path, include_all: bool) -> list[SourceBuild]:
     from buildwise.analysis.sysdeps import SourceBuild, source_builds, tree_identifiers
-    from buildwise.knowledge.variants import facts_for
+    from buildwise.knowledge.ranges import facts_for
     from buildwise.project.files import discover, is_lock_file
 
     builds: list[SourceBuild] = []

@@ -44,7 +44,7 @@ def dependency_markdown(ctx: LintContext, dep: Dependency, distro: str | None = 
             f"{head}\n\nNot in the buildwise knowledge base: no native build is known for it "
             "(pure-Python projects need no entry). If it compiles code, please add an entry."
         )
-    from buildwise.knowledge.variants import facts_for
+    from buildwise.knowledge.ranges import facts_for
 
     pkg = facts_for(pkg, dep.parsed.specifier)  # the releases this requirement installs
     return f"{head}\n\n" + package_markdown(
