@@ -78,6 +78,8 @@ def test_cause_kinds_are_the_issue_list() -> None:
         "stale_generated_c", "unsupported_python_in_build_tool",
         # Causes the real-world corpus (tests/explain/realworld, issue 12) showed explain had no kind for:
         "python_unsupported_by_package", "broken_python_environment", "incompatible_build_frontend",
+        # Issue 17: a wheel-only package with no wheel for the target (nothing to build).
+        "wheel_only_no_match",
         "unknown",
     )  # fmt: skip
 

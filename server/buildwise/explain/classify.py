@@ -40,6 +40,7 @@ STRENGTH = {
     "incompatible_build_dependency": 85,
     "undeclared_build_dependency": 84,
     "no_wheel_for_platform": 80,
+    "wheel_only_no_match": 80,
     "no_wheel_for_python": 80,
     "pip_too_old": 80,
     "missing_tool": 70,

@@ -136,6 +136,8 @@ def diagnose(
         best, also = _refine(best, pool)
         if package is None:
             package = best.package
+        if package is None and best.resolved.missing_kind == "package" and best.resolved.missing_name:
+            package = best.resolved.missing_name  # "No matching distribution found for NAME"
     d = Diagnosis(cause=best.cause if best else "unknown", decisive=best, package=package)
     d.display_name = ctx.display_name(package)
     d.version = ctx.version_of(package)
@@ -186,6 +188,8 @@ def diagnose(
             d.pkg = facts_for(d.pkg, SpecifierSet(f"=={d.version}"))
     if d.cause not in _NOT_ABOUT_WHEELS:
         _wheels(d)
+    if d.pkg is not None and d.pkg.wheel_only and d.cause in ("no_wheel_for_python", "no_wheel_for_platform"):
+        d.cause = "wheel_only_no_match"  # pip found nothing to install and has nothing to build
     if d.cause == "unknown" and not d.succeeded:
         _from_knowledge(d, kb)
     return d

@@ -179,6 +179,22 @@ def _cause_steps(d: Diagnosis) -> list[FixStep]:
                     note="Unsafe: the extension may misbehave on a Python it was not written for.",
                 )
             )
+    elif cause == "wheel_only_no_match":
+        out.append(
+            FixStep(
+                "python",
+                f"Use a CPython version and platform {name} publishes wheels for",
+                note="Installing compilers does not help: there is no source distribution to build.",
+            )
+        )
+        out.append(
+            FixStep(
+                "advice",
+                "Or install it from a package index that carries wheels for this platform",
+                (f'{pip} --index-url <index URL> "{name}"',),
+                note="Some projects run their own index (for example CPU-only or per-CUDA builds).",
+            )
+        )
     elif cause == "python_unsupported_by_package":
         out.append(
             FixStep(

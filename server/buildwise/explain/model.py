@@ -57,6 +57,7 @@ CAUSE_TITLES: dict[str, str] = {
     "python_unsupported_by_package": "This release supports only Python 2",
     "broken_python_environment": "The Python interpreter itself cannot start",
     "incompatible_build_frontend": "The installer's build-hook runner is incompatible with the installer",
+    "wheel_only_no_match": "No wheel for this Python or platform, and no source distribution to build",
     "unknown": "Cause not recognised",
 }
 CAUSE_KINDS = tuple(CAUSE_TITLES)

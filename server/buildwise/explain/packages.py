@@ -64,6 +64,8 @@ class SystemPackageSet:
 
 
 def collect(kb: KnowledgeBase, d: Diagnosis) -> SystemPackageSet:
+    if d.cause == "wheel_only_no_match":
+        return SystemPackageSet([], [])  # nothing is built: no system package can help
     known = set(kb.identifier_ids())
     primary = [i for i in (*d.identifiers, *d.also_identifiers) if i in known]
     if d.cause in _TOOL_CAUSES or not primary:

@@ -50,6 +50,12 @@ def explanation(d: Diagnosis, kb: KnowledgeBase) -> str:
             + " So pip downloaded the source distribution and tried to compile it, and that build failed"
             + _build_error(d)
         )
+    if cause == "wheel_only_no_match":
+        return (
+            f"{package_name(d)} publishes wheels only (no source distribution), and none of the releases "
+            f"pip looked at has a wheel for CPython {py} on {plat}: there was nothing to install and "
+            "nothing to build, so pip stopped before building anything."
+        )
     if cause == "no_wheel_for_platform":
         return (
             f"{who} has no wheel for {plat}; the first release with one for CPython {py} there is "
