@@ -84,3 +84,22 @@ async def test_setup_py_hint_and_lock_without_edits(client: LanguageClient) -> N
     assert pin.range.start.line == 2
     titles = [a.title for a in await _actions(client, lock_uri, pin)]
     assert not any(t.startswith("Require") for t in titles)
+
+
+@pytest.mark.asyncio
+async def test_hover_on_a_poetry_dependency(client: LanguageClient) -> None:
+    root: Path = client.root  # type: ignore[attr-defined]
+    folder = root / "poetry-app"
+    folder.mkdir()
+    text = (
+        '[tool.poetry]\nname = "app"\npackage-mode = false\n\n'
+        '[tool.poetry.dependencies]\npython = "^3.11"\nnumpy = "^2.1"\n'
+    )
+    (folder / "pyproject.toml").write_text(text)
+    uri = _open(client, folder / "pyproject.toml", text)
+    await _diagnostics(client, uri, 1)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(6, 2))
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.value.startswith("**numpy** (tool.poetry.dependencies)")
