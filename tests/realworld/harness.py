@@ -17,9 +17,12 @@ NOISE (true but not worth a warning); ``why`` cites the repository's file (path:
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import io
 import json
+import multiprocessing
+import os
 import re
 import sys
 import tarfile
@@ -185,12 +188,20 @@ def group_findings(repo: str, root: Path, findings: list[dict[str, object]]) -> 
 
 
 def run_corpus(repos: list[Repo]) -> Iterator[tuple[Repo, Path, dict[str, Group]]]:
+    """Unpack the repositories and lint each one; on several cores, in worker processes."""
     with tempfile.TemporaryDirectory(prefix="kb-realworld-") as tmp:
         base = Path(tmp)
         unpack(repos, base)
-        for repo in repos:
-            root = base / repo.top
-            yield repo, root, group_findings(repo.name, root, run_kb_lint(root))
+        roots = [base / repo.top for repo in repos]
+        workers = min(len(roots), os.cpu_count() or 1)
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+                results = list(pool.map(run_kb_lint, roots))
+        else:
+            results = [run_kb_lint(root) for root in roots]
+        for repo, root, findings in zip(repos, roots, results, strict=True):
+            yield repo, root, group_findings(repo.name, root, findings)
 
 
 # --- comparing with the labels -------------------------------------------------------------------
