@@ -45,7 +45,8 @@ for name in sys.argv[1:]:
     try:
         importlib.import_module(name)
     except BaseException as exc:
-        errors.append({"module": name, "error": "%s: %s" % (type(exc).__name__, exc)})
+        kind = type(exc).__name__
+        errors.append({"module": name, "kind": kind, "error": "%s: %s" % (kind, exc)})
 print(json.dumps(errors))
 """
 
@@ -56,6 +57,8 @@ _LIBRARY_RES = (
     re.compile(r"Library not loaded: \S*?/?(lib[\w+.-]+?\.dylib)"),
 )
 MAX_MODULES = 40
+#: What a native module that cannot be loaded raises (ModuleNotFoundError is a naming question).
+_LOAD_ERRORS = ("ImportError", "OSError")
 
 
 @dataclass
@@ -144,6 +147,8 @@ def check_imports(kb: KnowledgeBase, python: str, ecosystem: str, timeout: float
             report.failures.append(ImportFailure(name, version, modules[0], problem))
             continue
         for err in errors or ():
+            if err.get("kind") not in _LOAD_ERRORS:
+                continue  # not a failure to load (a module that only its package may import, ...)
             failure = ImportFailure(name, version, str(err["module"]), str(err["error"]))
             failure.library = missing_library(failure.error)
             if failure.library is not None:
