@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from buildwise.fixes.edits import apply_edits
-from buildwise.model import Edit, Finding, Fix
+from buildwise.model import Edit, Finding, Fix, Position
 from buildwise.parse.text import BOM
 from buildwise.project.files import FileReader
 
@@ -96,12 +96,12 @@ def _in_line(fix: Fix) -> bool:
     return all(e.span.start.line == e.span.end.line and "\n" not in e.new_text for e in fix.edits)
 
 
-def _key(f: Finding, fix: Fix) -> tuple[str, str, str, int, str]:
-    return (f.path, f.code, f.message, f.span.start.line, fix.title)
+def _key(f: Finding, fix: Fix) -> tuple[str, str, str, Position, str]:
+    return (f.path, f.code, f.message, f.span.start, fix.title)
 
 
 def _pick(
-    findings: list[Finding], unsafe: bool, tried: set[tuple[str, str, str, int, str]]
+    findings: list[Finding], unsafe: bool, tried: set[tuple[str, str, str, Position, str]]
 ) -> list[tuple[Finding, Fix]]:
     """The fixes one round applies: per file, either one fix, or any number of in-line fixes on
     different lines (a 2,000-line requirements file is fixed in one round, not 2,000)."""
@@ -162,7 +162,7 @@ def _fix_rounds(
     originals: dict[str, str],
     files: dict[str, _File],
 ) -> None:
-    tried: set[tuple[str, str, str, int, str]] = set()
+    tried: set[tuple[str, str, str, Position, str]] = set()
     findings: list[Finding] = []
     for round_number in range(MAX_ROUNDS):
         findings, _checked = workspace.lint_paths(paths)
