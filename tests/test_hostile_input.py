@@ -158,3 +158,30 @@ def test_a_lock_file_too_large_to_check_is_a_finding(tmp_path: Path) -> None:
     findings = json.loads(result.stdout)
     assert [(f["code"], f["line"]) for f in findings] == [("KB005", 1)]
     assert "MiB are not checked" in findings[0]["message"]
+
+
+# -- cost is bounded: per-line constant work, repeated findings folded ---------------------------
+
+
+def _lint_repeated(kb: object, root: Path, n: int) -> tuple[float, int]:
+    import time
+
+    from buildwise.engine import Workspace
+    from buildwise.project.config import Config
+
+    (root / "requirements.txt").write_text("psycopg2==2.9.9\nlxml==4.9.0\n" * (n // 2))
+    workspace = Workspace(kb, overrides=Config())  # type: ignore[arg-type]
+    start = time.perf_counter()
+    findings, _ = workspace.lint_paths([root])
+    return time.perf_counter() - start, len(findings)
+
+
+def test_work_per_line_is_constant_and_repeats_fold(kb: object, tmp_path: Path) -> None:
+    _lint_repeated(kb, tmp_path, 200)  # warm the caches
+    small, _ = _lint_repeated(kb, tmp_path, 2000)
+    large, found = _lint_repeated(kb, tmp_path, 8000)
+    assert large < small * 8, f"4x the lines took {large / small:.1f}x as long (quadratic: 16x)"
+    assert found <= 60  # two packages, a few rules, ten of each identical finding at most (not 8,000)
+    result = run("check", "--format", "json", "--fail-on", "never", str(tmp_path))
+    assert len(result.stdout) < 200_000, len(result.stdout)
+    assert "more identical findings in this file" in result.stdout

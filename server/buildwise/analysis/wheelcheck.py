@@ -150,6 +150,7 @@ def coverage(ctx: LintContext) -> list[DependencyCoverage]:
             key = (pkg.key, spec_key, marker, targets.pythons, targets.platforms)
             found = ctx.kb.verdicts.get(key)
             if found is None:
+                _bound(ctx.kb)
                 found = ctx.kb.verdicts[key] = [
                     _verdict(ctx.kb, pkg, spec, spec_key, python, platform)
                     for python in targets.pythons
@@ -169,8 +170,18 @@ def _verdict(
     key = (pkg.key, spec_key, python, platform)
     found = kb.verdicts.get(key)
     if found is None:
+        _bound(kb)
         found = kb.verdicts[key] = verdict(pkg, spec, python, platform, spec_key)
     return found
+
+
+#: Cached verdicts kept at most: an editing session types ever new pins, and each would stay.
+MAX_CACHED_VERDICTS = 5_000
+
+
+def _bound(kb: KnowledgeBase) -> None:
+    if len(kb.verdicts) >= MAX_CACHED_VERDICTS:
+        kb.verdicts.clear()
 
 
 def locked_keys(ctx: LintContext) -> set[str]:

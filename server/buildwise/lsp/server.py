@@ -50,6 +50,29 @@ class _Protocol(LanguageServerProtocol):
     """Error responses carry a message, never the server's traceback (pygls puts one in
     ``error.data``): a client shows the error to the user, and the stack is no business of theirs."""
 
+    _notification = False
+
+    def _handle_notification(self, method_name: str, params: Any) -> None:
+        self._notification = True
+        try:
+            super()._handle_notification(method_name, params)
+        finally:
+            self._notification = False
+
+    def _execute_handler(
+        self, msg_id: Any, handler: Any, callback: Any, args: Any = None, kwargs: Any = None
+    ) -> None:
+        """pygls files a notification's future under a made-up id (a generator handler such as
+        didChange's) and never removes it: about 1 kB per edit, for ever. Remove it when done."""
+        if self._notification:
+            inner = callback
+
+            def callback(future: Any) -> None:
+                self._request_futures.pop(msg_id, None)
+                inner(future)
+
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
+
     def _send_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
         if error is not None and getattr(error, "data", None) is not None:
             log.error("request %s failed: %s %s", msg_id, error.message, error.data)

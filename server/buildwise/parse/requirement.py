@@ -85,7 +85,7 @@ def _range(m: re.Match[str], group: str) -> tuple[int, int] | None:
     return (start, end)
 
 
-@functools.lru_cache(maxsize=32768)
+@functools.lru_cache(maxsize=1024)  # bounded: an editing session types ever new strings
 def parse_requirement(text: str) -> ParsedRequirement:
     """Parse a PEP 508 string; never raises."""
     layout = _LAYOUT.match(text)

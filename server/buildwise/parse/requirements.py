@@ -356,7 +356,7 @@ def _materialize(line: LogicalLine) -> tuple[Any, ...]:
     return req, include, option, tuple(problems), include is not None
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=1024)
 def _analyze(text: str) -> _Statement:
     lead = len(text) - len(text.lstrip())
     if text[lead] == "-":
