@@ -116,3 +116,30 @@ def test_rust_sources_are_found_where_the_project_keeps_them(tmp_path: Path) -> 
     tree = scan_source_tree(tmp_path)
     assert tree.cargo_toml == "src/_ext/Cargo.toml" and tree.uses_pyo3
     assert tree.needs["rust"].path == "src/_ext/Cargo.toml"
+
+
+def test_build_tools_the_build_fetches_itself_are_not_needed(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": ROOT_PYPROJECT,
+            "CMakeLists.txt": "include(FetchContent)\nFetchContent_Declare(\n  pybind11\n  URL https://x/v2.13.6.tar.gz\n)\n"
+            "FetchContent_MakeAvailable(pybind11)\npybind11_add_module(_core MODULE src/main.cpp)\n",
+            "src/main.cpp": "#include <pybind11/pybind11.h>\n",
+        },
+    )
+    tree = scan_source_tree(tmp_path)
+    assert "pybind11" not in tree.needs and "pybind11" in tree.fetched
+    assert "cmake" in tree.needs
+
+
+def test_cython_run_before_packaging_is_not_a_build_requirement(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": ROOT_PYPROJECT,
+        "msgpack/_cmsgpack.pyx": "cdef int x = 1\n",
+        "Makefile": "all: cython\n\n.PHONY: cython\ncython:\n\tcython msgpack/_cmsgpack.pyx\n",
+    }
+    write_tree(tmp_path, files)
+    assert "cython" not in scan_source_tree(tmp_path).needs
+    write_tree(tmp_path, {"setup.py": "from Cython.Build import cythonize\n"})  # setup.py runs Cython
+    assert "cython" in scan_source_tree(tmp_path).needs

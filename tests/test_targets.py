@@ -184,3 +184,25 @@ def test_tox_and_nox_pythons() -> None:
     assert tox_pythons('[tool.tox]\nenv_list = ["3.13", "3.12", "type"]\n') == ["3.13", "3.12"]
     nox = 'PYTHONS = [\n    "3.10",\n    "3.11",\n]\n\n@nox.session(python="3.12")\ndef docs(s): ...\n'
     assert nox_pythons(nox) == ["3.10", "3.11", "3.12"]
+
+
+def test_the_json_summary_says_where_targets_came_from(kb, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    write_tree(tmp_path, {"pyproject.toml": PYPROJECT, ".github/workflows/tests.yml": WORKFLOW})
+    main(["check", str(tmp_path), "--format", "summary"])
+    summary = json.loads(capsys.readouterr().out)
+    [targets] = summary["targets"]
+    assert targets["pythons"] == ["3.11", "3.12"] and targets["source"] == "requires-python"
+    assert targets["beyond"] == ["3.13", "3.14", "3.15"]
+    assert targets["platforms"] == ["linux-x86_64"] and targets["platform_source"] == "project"
+    assert any(".github/workflows/tests.yml" in e for e in targets["python_evidence"])
+
+
+def test_hover_names_the_targets_and_their_source(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from buildwise.lsp.hover import dependency_markdown
+
+    write_tree(tmp_path, {"pyproject.toml": PYPROJECT, ".github/workflows/tests.yml": WORKFLOW})
+    ctx = Workspace(kb).context_for(str(tmp_path / "pyproject.toml"))
+    assert ctx is not None
+    dep = next(d for d in ctx.dependencies if d.key == "pyyaml")
+    text = dependency_markdown(ctx, dep)
+    assert "Checked for CPython 3.11, 3.12 (requires-python >=3.11; up to 3.12" in text

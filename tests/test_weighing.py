@@ -168,11 +168,21 @@ def test_a_lock_is_checked_for_the_pythons_and_platforms_it_was_made_for(kb, tmp
         {
             "pyproject.toml": '[project]\nname = "lib"\nversion = "1"\nrequires-python = ">=3.11"\n\n'
             '[tool.kb-lint]\npython = ["3.11", "3.12", "3.13"]\nplatforms = ["linux-x86_64"]\n',
-            ".github/actions/people/pylock.toml": PYLOCK,
-            ".github/pyodide/pylock.314.toml": PYODIDE_LOCK,
+            "tools/people/pylock.toml": PYLOCK,
+            "pyodide/pylock.314.toml": PYODIDE_LOCK,
         },
     )
     assert parse_lock(PYLOCK, "pylock.toml").requires_python == ">=3.13"
-    findings, _ = Workspace(kb).lint_paths([tmp_path])
-    on_locks = [f for f in findings if Path(f.path).suffix == ".toml" and "pylock" in Path(f.path).name]
+    findings, checked = Workspace(kb).lint_paths([tmp_path])
+    assert {Path(p).name for p in checked} >= {"pylock.toml", "pylock.314.toml"}
+    on_locks = [f for f in findings if "pylock" in Path(f.path).name]
     assert on_locks == []  # cffi has its 3.13 wheel; the Pyodide lock is for WebAssembly
+
+
+def test_ci_tooling_locks_are_not_the_project(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A GitHub action's pylock.toml pins the tools a workflow runs, not what the project ships."""
+    write_tree(tmp_path, {"pyproject.toml": APP, ".github/actions/people/pylock.toml": PYLOCK})
+    ws = Workspace(kb)
+    _findings, checked = ws.lint_paths([tmp_path])
+    assert not any(".github" in p for p in checked)
+    assert [Path(p).name for p in ws.skipped] == [".github"]

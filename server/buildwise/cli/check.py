@@ -215,7 +215,7 @@ def run(args: argparse.Namespace, out: Any) -> int:
         if fmt == "summary":
             from buildwise.output.summary import write_summary
 
-            write_summary(findings, checked, fh, unknown)
+            write_summary(findings, checked, fh, unknown, _targets_json(workspace, checked))
         else:
             writer(fmt)(findings, checked, fh)
 
@@ -265,12 +265,26 @@ def text_options(args: argparse.Namespace, out: Any) -> Any:
     )
 
 
+def _targets_json(workspace: Any, checked: list[str]) -> list[dict[str, Any]]:
+    """Each project's targets and where they came from (for --format summary)."""
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for path in checked:
+        project = workspace.project_for(path)
+        if str(project.root) in seen:
+            continue
+        seen.add(str(project.root))
+        out.append({"project": relpath(str(project.root)) or ".", **project.targets.to_json()})
+    return out
+
+
 def _verbose_report(workspace: Any, checked: list[str], unknown: list[dict[str, Any]]) -> None:
     """--verbose: the test-data folders left out, each project's targets with their sources, and the
     dependencies the knowledge base does not know."""
     for folder in workspace.skipped:
         print(
-            f"kb-lint: skipped test data {relpath(folder)} (--include-test-data checks it)", file=sys.stderr
+            f"kb-lint: skipped test data or CI tooling {relpath(folder)} (--include-test-data checks it)",
+            file=sys.stderr,
         )
     seen: set[str] = set()
     for path in checked:

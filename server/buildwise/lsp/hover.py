@@ -47,9 +47,9 @@ def dependency_markdown(ctx: LintContext, dep: Dependency, distro: str | None = 
     from buildwise.knowledge.ranges import facts_for
 
     pkg = facts_for(pkg, dep.parsed.specifier)  # the releases this requirement installs
-    return f"{head}\n\n" + package_markdown(
-        kb, pkg, ctx.project.targets.pythons, ctx.project.targets.platforms, distro
-    )
+    targets = ctx.project.targets
+    body = package_markdown(kb, pkg, targets.pythons, targets.platforms, distro)
+    return f"{head}\n\n{body}\n\n_Checked for {targets.describe().removeprefix('targets ')}._"
 
 
 def optional_lines(pkg: PackageInfo) -> list[str]:

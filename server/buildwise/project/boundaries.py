@@ -43,6 +43,15 @@ DATA_DIRS = frozenset(
 ALWAYS_DATA = frozenset({"testdata", "test_data", "test-data", "fixtures", "__fixtures__"})
 
 
+#: Folders of CI tooling: the lock and requirements files there pin the tools a workflow runs (a
+#: GitHub action's pylock.toml), not what the project builds or deploys.
+TOOLING_DIRS = frozenset({".github"})
+
+
+def is_tooling(parts: tuple[str, ...]) -> bool:
+    return bool(parts) and parts[0] in TOOLING_DIRS
+
+
 def is_project_dir(filenames: Iterable[str]) -> bool:
     """Whether a directory with these file names is a project of its own."""
     return any(name in PROJECT_MARKERS for name in filenames)

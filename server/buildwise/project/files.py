@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from buildwise.parse.text import MAX_FILE_BYTES, decode
-from buildwise.project.boundaries import is_project_dir, is_test_data
+from buildwise.project.boundaries import is_project_dir, is_test_data, is_tooling
 from buildwise.project.sourcetree import SKIP_DIRS, is_virtualenv
 
 
@@ -237,7 +237,11 @@ def discover(
         for dirpath, dirnames, filenames in os.walk(start):
             rel_dir = os.path.relpath(dirpath, start).replace(os.sep, "/")
             parts = () if rel_dir == "." else tuple(rel_dir.split("/"))
-            if parts and not include_test_data and is_test_data(parts, is_project_dir(filenames)):
+            if (
+                parts
+                and not include_test_data
+                and (is_tooling(parts) or is_test_data(parts, is_project_dir(filenames)))
+            ):
                 if skipped is not None:
                     skipped.append(str(Path(start) / rel_dir))
                 dirnames[:] = []

@@ -65,6 +65,15 @@ _SETUP_PATTERNS = {
     "setuptools-scm": re.compile(r"\buse_scm_version\s*="),
     "wheel": re.compile(r"^\s*(from\s+wheel\b|import\s+wheel\b)", re.M),
 }
+#: CMake fetching or vendoring a build tool itself: FetchContent, ExternalProject, add_subdirectory.
+_CMAKE_FETCHES = {
+    name: re.compile(
+        rf"(FetchContent_Declare|ExternalProject_Add)\s*\(\s*{name}\b|add_subdirectory\s*\([^)]*{name}", re.I
+    )
+    for name in ("pybind11", "nanobind")
+}
+#: A Makefile step that runs Cython before packaging: the sdist ships the generated C.
+_PREGENERATE_CYTHON = re.compile(r"^\t.*\bcython(?:ize)?\s+\S+\.pyx", re.M)
 _CMAKE_PATTERNS = {
     "pybind11": re.compile(r"find_package\s*\(\s*pybind11|pybind11_add_module", re.I),
     "nanobind": re.compile(r"find_package\s*\(\s*nanobind|nanobind_add_module", re.I),
@@ -95,6 +104,12 @@ class SourceTree:
     truncated: bool = False
     #: Folders left out of the scan: nested projects and test data (relative to the root).
     skipped: list[str] = field(default_factory=list)
+    #: Build tools the build fetches or vendors itself (CMake FetchContent, git submodules).
+    fetched: dict[str, str] = field(default_factory=dict)
+    #: Where Cython runs before packaging (a Makefile step), so the sdist ships the generated C.
+    pregenerated_cython: str | None = None
+    #: What setup.py itself uses (cythonize, numpy.get_include() ...).
+    setup_needs: set[str] = field(default_factory=set)
 
     def need(self, what: str, path: str, reason: str) -> None:
         self.needs.setdefault(what, Evidence(path, reason))
@@ -139,7 +154,7 @@ def scan_source_tree(root: Path) -> SourceTree:
             tree.files_seen += 1
             if tree.files_seen > MAX_FILES:
                 tree.truncated = True
-                return tree
+                return _settle(tree)
             rel = rel_dir + name
             if at_root:
                 _root_file(tree, root / name, name)
@@ -156,6 +171,17 @@ def scan_source_tree(root: Path) -> SourceTree:
                         tree.need(need, rel, what)
                 if name.endswith((".c", ".cc", ".cpp", ".cxx")):
                     tree.need("c-extension", rel, "is C/C++ source")
+    return _settle(tree)
+
+
+def _settle(tree: SourceTree) -> SourceTree:
+    """Drop needs the build supplies itself: tools CMake fetches or a submodule vendors, and Cython
+    when a Makefile generates the C before packaging (and setup.py does not run Cython)."""
+    for name in tree.fetched:
+        tree.needs.pop(name, None)
+    cython = tree.needs.get("cython")
+    if tree.pregenerated_cython and cython is not None and "cython" not in tree.setup_needs:
+        del tree.needs["cython"]
     return tree
 
 
@@ -166,6 +192,7 @@ def _root_file(tree: SourceTree, path: Path, name: str) -> None:
         for need, pattern in _SETUP_PATTERNS.items():
             if pattern.search(text):
                 tree.need(need, "setup.py", f"uses {_SETUP_WHAT[need]}")
+                tree.setup_needs.add(need)
     elif name == "setup.cfg":
         tree.has_setup_cfg = True
     elif name == "Cargo.toml":
@@ -177,6 +204,16 @@ def _root_file(tree: SourceTree, path: Path, name: str) -> None:
         for need, pattern in _CMAKE_PATTERNS.items():
             if pattern.search(text):
                 tree.need(need, name, f"CMakeLists.txt uses {need}")
+        for need, pattern in _CMAKE_FETCHES.items():
+            if pattern.search(text):
+                tree.fetched[need] = "CMakeLists.txt fetches it (FetchContent/add_subdirectory)"
+    elif name == ".gitmodules":
+        for need in ("pybind11", "nanobind"):
+            if re.search(rf"^\s*path\s*=\s*\S*{need}", _read_head(path), re.M):
+                tree.fetched[need] = ".gitmodules vendors it as a submodule"
+    elif name in ("Makefile", "GNUmakefile", "makefile"):
+        if _PREGENERATE_CYTHON.search(_read_head(path)):
+            tree.pregenerated_cython = name
     elif name == "meson.build":
         tree.meson_build = name
         tree.need("meson", name, "is a Meson project")
