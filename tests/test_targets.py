@@ -203,6 +203,6 @@ def test_hover_names_the_targets_and_their_source(kb, tmp_path: Path) -> None:  
     write_tree(tmp_path, {"pyproject.toml": PYPROJECT, ".github/workflows/tests.yml": WORKFLOW})
     ctx = Workspace(kb).context_for(str(tmp_path / "pyproject.toml"))
     assert ctx is not None
-    dep = next(d for d in ctx.dependencies if d.key == "pyyaml")
+    dep = next(d for d in ctx.dependencies if d.key == "msgpack")
     text = dependency_markdown(ctx, dep)
     assert "Checked for CPython 3.11, 3.12 (requires-python >=3.11; up to 3.12" in text
