@@ -30,15 +30,12 @@ CORPUS = ROOT / "tests" / "explain" / "realworld"
 FLOOR_CAUSE_RIGHT = 90  # of 106 dev logs (58 before issue 12 part 2)
 FLOOR_DEBIAN_RIGHT = 33  # of 39 dev logs whose thread names a Debian package (22 before)
 
-#: Causes the threads state that explain has no kind for (yet); each is explained in the corpus README.
+#: Causes the threads state that explain has no kind for; each is explained in the corpus README.
 NEW_KINDS = {
-    "broken_python_environment",
     "disk_full",
-    "incompatible_build_frontend",
     "invalid_project_config",
     "package_source_bug",
     "platform_unsupported_by_package",
-    "python_unsupported_by_package",
     "wrong_package",
 }
 
