@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from buildwise.engine import Workspace
-from buildwise.fixes.apply import _File, _native, compute_fixes
-from buildwise.fixes.edits import apply_edits
+from buildwise.fixes.apply import _File, compute_fixes
+from buildwise.fixes.edits import apply_edits, in_line_ending
 from buildwise.model import Finding, Fix
 from buildwise.parse.requirements import parse_requirements
 from buildwise.project.config import Config
@@ -146,7 +146,7 @@ def _check_one_fix(kb: Any, root: Path, path: Path, spec: dict[str, Any], f: Fin
     original = path.read_bytes()
     text = _workspace(kb, root).reader.read(path).text or ""
     disk = _File(str(path), text)
-    own = [_native(e, disk.crlf) for e in fix.edits if e.path == str(path)]
+    own = [in_line_ending(e, disk.crlf) for e in fix.edits if e.path == str(path)]
     if not own:
         return  # a fix that writes another file (README, bindep.txt): checked by --fix below
     new_text = apply_edits(text, own)

@@ -75,3 +75,18 @@ def test_external_keys_after_a_table_at_the_end_of_a_file_without_newline(tmp_pa
         edit = insert_lines(doc, table.content_end.line + 1, 'host-requires = ["dep:generic/zlib"]\n')
         fixed = apply_edits(text, [edit])
         assert tomli.loads(fixed)["external"]["host-requires"] == ["dep:generic/zlib"], fixed
+
+
+def test_fix_through_a_link_inside_the_project_keeps_the_link(tmp_path: Path) -> None:
+    """requirements.txt -> requirements/base.txt: --fix edits base.txt, the link stays a link."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "requirements").mkdir()
+    target = tmp_path / "requirements" / "base.txt"
+    target.write_text("psycopg2==2.9.9\n")
+    link = tmp_path / "requirements.txt"
+    link.symlink_to(Path("requirements") / "base.txt")
+    result = run("check", "--fix", "--unsafe-fixes", "--fail-on", "never", str(link))
+    assert result.returncode == 0, result.stderr
+    assert "Fixed" in result.stderr, result.stderr
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert "psycopg2-binary" in target.read_text()

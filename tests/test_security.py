@@ -74,6 +74,7 @@ def _make(project: Path, files: dict[str, str]) -> None:
     (project / ".git").mkdir(exist_ok=True)  # the repository is the boundary
     for rel, text in files.items():
         if rel.startswith("@"):
+            (project / rel[1:]).parent.mkdir(parents=True, exist_ok=True)
             (project / rel[1:]).symlink_to(text)
         else:
             write_tree(project, {rel: text})
@@ -123,3 +124,22 @@ def test_includes_inside_the_repository_are_followed(tmp_path: Path) -> None:
     _result, out, _opened = run_audited("check", "--format", "json", "app", cwd=project)
     messages = [f["message"] for f in json.loads(out)]
     assert any("'bad req!'" in m for m in messages), messages
+
+
+def test_source_tree_scan_reads_no_link_out_and_no_fifo(tmp_path: Path, outside: Path) -> None:
+    """The build-needs scan (CMakeLists.txt, Cargo.toml, C sources) opens nothing outside the
+    project through a link, and a FIFO named like a build file does not block the run."""
+    project = tmp_path / "project"
+    _make(
+        project,
+        {
+            "pyproject.toml": '[project]\nname = "x"\nversion = "1"\n',
+            "@CMakeLists.txt": str(outside),
+            "@Cargo.toml": str(outside),
+            "@src/x/_ext.c": str(outside),
+        },
+    )
+    os.mkfifo(project / "Makefile")
+    result, _out, opened = run_audited("check", "--format", "json", "--fail-on", "never", ".", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert not [p for p in opened if os.path.realpath(p).startswith(str(outside.parent))], opened

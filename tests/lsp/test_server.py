@@ -127,6 +127,36 @@ async def test_diagnostic_quickfix_and_it_goes_away(client: LanguageClient) -> N
 
 
 @pytest.mark.asyncio
+async def test_quickfix_in_a_crlf_file_keeps_crlf(client: LanguageClient) -> None:
+    """An editor applies the edit as sent: new lines must arrive as CRLF in a CRLF file."""
+    root: Path = client.root  # type: ignore[attr-defined]
+    path = root / "pyproject.toml"
+    crlf = PYPROJECT.replace("\n", "\r\n")
+    path.write_bytes(crlf.encode())
+    uri = _open(client, path, crlf)
+    diags = await _diagnostics(client, uri, 1)
+    d = next(d for d in diags if d.code == "KB103")
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=d.range,
+            context=types.CodeActionContext(diagnostics=[d]),
+        )
+    )
+    fix = next(a for a in actions if isinstance(a, types.CodeAction) and a.title.startswith("Add 'Cython'"))
+    assert fix.edit is not None and fix.edit.document_changes
+    doc_edit = fix.edit.document_changes[0]
+    assert isinstance(doc_edit, types.TextDocumentEdit)
+    text = crlf
+    for edit in sorted(
+        doc_edit.edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+    ):
+        text = _apply(text, edit)  # type: ignore[arg-type]
+    assert '    "setuptools>=61",\r\n    "Cython",\r\n]' in text
+    assert "\n" not in text.replace("\r\n", ""), "a bare LF in a CRLF file"
+
+
+@pytest.mark.asyncio
 async def test_hover_on_dependency(client: LanguageClient) -> None:
     root: Path = client.root  # type: ignore[attr-defined]
     path = root / "pyproject.toml"

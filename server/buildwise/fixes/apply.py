@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from buildwise.fixes.edits import apply_edits
+from buildwise.fixes.edits import apply_edits, in_line_ending, uses_crlf
 from buildwise.model import Edit, Finding, Fix, Position
 from buildwise.parse.text import BOM
 from buildwise.project.files import FileReader
@@ -60,8 +60,7 @@ class _File:
                 self.bom, body = True, body[3:]
             raw = body.decode("utf-8", "surrogateescape")
             self.raw = raw if len(raw) == len(text) else None  # an editor buffer: use its text
-        i = text.find("\n")
-        self.crlf = i > 0 and text[i - 1] == "\r"
+        self.crlf = uses_crlf(text)
 
     def apply(self, edits: list[Edit]) -> None:
         if self.raw is not None:
@@ -179,7 +178,7 @@ def _fix_rounds(
                     originals[p] = current
                     files[p] = _File(p, current)
                 disk = files[p]
-                edits = [_native(e, disk.crlf) for e in fix.edits if e.path == p]
+                edits = [in_line_ending(e, disk.crlf) for e in fix.edits if e.path == p]
                 workspace.reader.set_overlay(p, apply_edits(current, edits))
                 disk.apply(edits)
             result.applied.append((finding.code, fix.title))
@@ -190,21 +189,15 @@ def _fix_rounds(
     result.unfixed = [f for f in findings if _choose(f, unsafe) is not None]
 
 
-def _native(edit: Edit, crlf: bool) -> Edit:
-    """New lines in the file's own line ending."""
-    if not crlf or "\n" not in edit.new_text:
-        return edit
-    text = edit.new_text.replace("\r\n", "\n").replace("\n", "\r\n")
-    return Edit(edit.path, edit.span, text)
-
-
 class ChangedOnDisk(Exception):
     pass
 
 
 def write_atomically(path: str, expected_original: bytes | str | None, new: bytes | str) -> None:
     """Replace ``path`` with ``new`` unless it changed since it was read (temp file + rename).
-    Bytes are compared and written as they are; text is UTF-8."""
+    Bytes are compared and written as they are; text is UTF-8. A symbolic link stays a link: its
+    target is replaced (the reader opened the link only because its target is inside the project)."""
+    path = os.path.realpath(path)
     if isinstance(expected_original, str):
         expected_original = expected_original.encode("utf-8")
     if isinstance(new, str):

@@ -142,3 +142,17 @@ def remove_array_element(doc: TomlDocument, array: ArrayInfo, index: int) -> lis
     if index > 0:  # last of several: drop from the previous element's end
         return [Edit(doc.path, Span(elements[index - 1].span.end, element.span.end), "")]
     return [Edit(doc.path, element.span, "")]
+
+
+def uses_crlf(text: str) -> bool:
+    """Whether a file's first line ends in CRLF: new lines a fix adds then end the same way."""
+    i = text.find("\n")
+    return i > 0 and text[i - 1] == "\r"
+
+
+def in_line_ending(edit: Edit, crlf: bool) -> Edit:
+    """``edit`` with its new lines in the file's own line ending."""
+    if not crlf or "\n" not in edit.new_text:
+        return edit
+    text = edit.new_text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return Edit(edit.path, edit.span, text)

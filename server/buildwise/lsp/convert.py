@@ -12,6 +12,7 @@ from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
+from buildwise.fixes.edits import in_line_ending
 from buildwise.model import Edit, Finding, Position, Severity, Span
 from buildwise.rules import Rule, rule
 
@@ -106,10 +107,12 @@ def workspace_edit(
     documents: Mapping[str, tuple[Sequence[str], int | None]],
     codec: PositionCodec,
 ) -> types.WorkspaceEdit:
-    """``documents``: path -> (lines, version) of every file the edits touch."""
+    """``documents``: path -> (lines split on LF, version) of every file the edits touch. New lines
+    in an edit take the file's own line ending (a CRLF file stays CRLF)."""
     by_path: dict[str, list[types.TextEdit]] = {}
     for e in edits:
         lines = documents.get(e.path, ([], None))[0]
+        e = in_line_ending(e, len(lines) > 1 and lines[0].endswith("\r"))
         by_path.setdefault(e.path, []).append(
             types.TextEdit(range=to_client_range(e.span, lines, codec), new_text=e.new_text)
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,11 +116,18 @@ class SourceTree:
         self.needs.setdefault(what, Evidence(path, reason))
 
 
-def _read_head(path: Path) -> str:
+def _read_head(root: Path, path: Path) -> str:
+    """The first READ_LIMIT bytes of a regular file inside ``root``; "" for a link leaving the
+    project or a FIFO/device (which would leak another file's text or block the walk)."""
     try:
-        with path.open("rb") as fh:
+        real = os.path.realpath(path)
+        if path.is_symlink() and os.path.commonpath([real, os.path.realpath(root)]) != os.path.realpath(root):
+            return ""
+        if not stat.S_ISREG(os.stat(real).st_mode):
+            return ""
+        with open(real, "rb") as fh:
             return fh.read(READ_LIMIT).decode("utf-8", errors="replace")
-    except OSError:
+    except (OSError, ValueError):
         return ""
 
 
@@ -164,7 +172,7 @@ def scan_source_tree(root: Path) -> SourceTree:
                 tree.need("cython", rel, "is a Cython source file")
             if name.endswith(_C_SUFFIXES) and scanned < MAX_SCANNED_SOURCES:
                 scanned += 1
-                text = _read_head(Path(dirpath) / name)
+                text = _read_head(root, Path(dirpath) / name)
                 for need, pattern in _INCLUDE_PATTERNS.items():
                     if pattern.search(text):
                         what = "uses NumPy's C API" if need == "numpy" else f"includes {need} headers"
@@ -188,7 +196,7 @@ def _settle(tree: SourceTree) -> SourceTree:
 def _root_file(tree: SourceTree, path: Path, name: str) -> None:
     if name == "setup.py":
         tree.has_setup_py = True
-        text = _read_head(path)
+        text = _read_head(tree.root, path)
         for need, pattern in _SETUP_PATTERNS.items():
             if pattern.search(text):
                 tree.need(need, "setup.py", f"uses {_SETUP_WHAT[need]}")
@@ -199,7 +207,7 @@ def _root_file(tree: SourceTree, path: Path, name: str) -> None:
         _cargo(tree, path, name)
     elif name == "CMakeLists.txt":
         tree.cmakelists = name
-        text = _read_head(path)
+        text = _read_head(tree.root, path)
         tree.need("cmake", name, "is a CMake project")
         for need, pattern in _CMAKE_PATTERNS.items():
             if pattern.search(text):
@@ -209,10 +217,10 @@ def _root_file(tree: SourceTree, path: Path, name: str) -> None:
                 tree.fetched[need] = "CMakeLists.txt fetches it (FetchContent/add_subdirectory)"
     elif name == ".gitmodules":
         for need in ("pybind11", "nanobind"):
-            if re.search(rf"^\s*path\s*=\s*\S*{need}", _read_head(path), re.M):
+            if re.search(rf"^\s*path\s*=\s*\S*{need}", _read_head(tree.root, path), re.M):
                 tree.fetched[need] = ".gitmodules vendors it as a submodule"
     elif name in ("Makefile", "GNUmakefile", "makefile"):
-        if _PREGENERATE_CYTHON.search(_read_head(path)):
+        if _PREGENERATE_CYTHON.search(_read_head(tree.root, path)):
             tree.pregenerated_cython = name
     elif name == "meson.build":
         tree.meson_build = name
@@ -221,7 +229,7 @@ def _root_file(tree: SourceTree, path: Path, name: str) -> None:
 
 def _cargo(tree: SourceTree, path: Path, rel: str) -> None:
     """A Rust crate, at the root or wherever the project keeps it (``src/_ext/Cargo.toml``)."""
-    text = _read_head(path)
+    text = _read_head(tree.root, path)
     pyo3 = bool(re.search(r"^\s*pyo3\b|\bpyo3\s*=|\[dependencies\.pyo3\]", text, re.M))
     if tree.cargo_toml is None:  # the root is walked first: its crate wins
         tree.cargo_toml = rel
