@@ -10,6 +10,7 @@ x86_64 from 10.9, universal2 included), Windows win_amd64/win_arm64.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from packaging.markers import InvalidMarker, Marker
@@ -154,10 +155,18 @@ def reachable(lock: LockFile, python: str, platform: str) -> dict[int, list[str]
     return chains
 
 
-def misses(lock: LockFile, pythons: tuple[str, ...], platforms: tuple[str, ...]) -> list[LockMiss]:
+def misses(
+    lock: LockFile,
+    pythons: tuple[str, ...],
+    platforms: tuple[str, ...],
+    exists: Callable[[str, str], bool] = lambda python, platform: True,
+) -> list[LockMiss]:
+    """``exists(python, platform)``: whether CPython is built for that pair at all."""
     out: list[LockMiss] = []
     for python in pythons:
         for platform in platforms:
+            if not exists(python, platform):
+                continue
             for index, chain in reachable(lock, python, platform).items():
                 pkg = lock.packages[index]
                 if pkg.is_project or pkg.source in ("git", "url", "path"):

@@ -40,8 +40,19 @@ class LockProblem:
         pythons = list(dict.fromkeys(m.python for m in self.misses))
         if self.code == "KB201":
             return f"CPython {', '.join(pythons)}"
-        platforms = list(dict.fromkeys(m.platform for m in self.misses))
-        return f"{', '.join(platforms)} with CPython {', '.join(pythons)}"
+        # Platforms that miss the same Pythons share a clause: "windows-arm64 with CPython 3.11, 3.12;
+        # macos-x86_64, macos-arm64 with CPython 3.14" (a cross product would claim pairs that have wheels).
+        by_platform: dict[str, list[str]] = {}
+        for m in self.misses:
+            by_platform.setdefault(m.platform, [])
+            if m.python not in by_platform[m.platform]:
+                by_platform[m.platform].append(m.python)
+        clauses: dict[tuple[str, ...], list[str]] = {}
+        for platform, pys in by_platform.items():
+            clauses.setdefault(tuple(pys), []).append(platform)
+        return "; ".join(
+            f"{', '.join(plats)} with CPython {', '.join(pys)}" for pys, plats in clauses.items()
+        )
 
 
 def lock_problems(ctx: LintContext, lock: LockFile) -> list[LockProblem]:
@@ -51,8 +62,11 @@ def lock_problems(ctx: LintContext, lock: LockFile) -> list[LockProblem]:
         return cached  # type: ignore[no-any-return]
     targets = ctx.project.targets
     grouped: dict[tuple[str, int], list[LockMiss]] = {}
-    for miss in misses(lock, lock_pythons(lock, targets.pythons), targets.platforms):
+    for miss in misses(lock, lock_pythons(lock, targets.pythons), targets.platforms, ctx.kb.cpython_exists):
         code = RULE_FOR[miss.kind]
+        known = ctx.kb.package(miss.package.key)
+        if known is not None and not ctx.kb.needs_tools_on(known, miss.platform):
+            continue  # its sdist compiles nothing there (optional parts, or a macOS-only extension)
         if code == "KB205":
             pkg = ctx.kb.package(miss.package.key)
             if pkg is None or not pkg.compiles:

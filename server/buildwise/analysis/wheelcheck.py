@@ -141,7 +141,7 @@ def coverage(ctx: LintContext) -> list[DependencyCoverage]:
                 index_verdict(files, spec, python, platform)
                 for python in targets.pythons
                 for platform in targets.platforms
-                if marker_applies(marker, python, platform)
+                if marker_applies(marker, python, platform) and ctx.kb.cpython_exists(python, platform)
             ]
         elif pkg is not None:
             # Verdicts depend only on these; the knowledge base never changes in a running process,
@@ -156,6 +156,8 @@ def coverage(ctx: LintContext) -> list[DependencyCoverage]:
                     for python in targets.pythons
                     for platform in targets.platforms
                     if marker_applies(marker, python, platform)
+                    and ctx.kb.cpython_exists(python, platform)
+                    and ctx.kb.needs_tools_on(pkg, platform)  # else the sdist builds with no tools
                 ]
             cov.verdicts = found
         out.append(cov)

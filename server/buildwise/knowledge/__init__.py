@@ -183,12 +183,49 @@ class KnowledgeBase:
         versions = [str(v["version"]) for v in self._pythons_raw.get("python", [])]
         return sorted(versions, key=lambda v: tuple(int(p) for p in v.split(".")))
 
+    @functools.cached_property
+    def _platform_floors(self) -> dict[str, tuple[int, int]]:
+        floors = {}
+        for entry in self._pythons_raw.get("platform", []):
+            major, minor = str(entry["first_python"]).split(".")
+            floors[str(entry["name"])] = (int(major), int(minor))
+        return floors
+
+    def cpython_exists(self, python: str, platform: str) -> bool:
+        """Whether CPython ``python`` ("3.10", "3.13t") is built for ``platform`` at all (CPython
+        on Windows ARM64 starts at 3.11): a pair where it is not is no target."""
+        floor = self._platform_floors.get(platform)
+        if floor is None:
+            return True
+        major, minor = python.rstrip("t").split(".")[:2]
+        return (int(major), int(minor)) >= floor
+
+    def needs_tools_on(self, pkg: PackageInfo, platform: str) -> bool:
+        """Whether a source build of ``pkg`` on ``platform`` compiles anything. False when every
+        native part is optional (a pure-Python fallback) and when every compiler it lists carries a
+        marker that leaves the platform out (watchdog compiles only on macOS): there a missing wheel
+        costs nothing, pip builds the sdist with no tools. A wheel-only package (nothing to build)
+        is a different question and answers True here."""
+        if pkg.wheel_only:
+            return True
+        if pkg.builds_without_tools:
+            return False
+        deps = [d for key in ("build-requires", "host-requires") for d in pkg.external.get(key, ())]
+        compilers = [d for d in deps if d.id.startswith("dep:virtual/compiler/")]
+        if not compilers:
+            return True
+        ecosystem = _PLATFORM_ECOSYSTEM.get(platform.split("-")[0], "debian")
+        return any(_marker_allows(d.marker, ecosystem) for d in compilers)
+
     def python_info(self, version: str) -> dict[str, Any] | None:
         for entry in self._pythons_raw.get("python", []):
             if str(entry.get("version")) == version:
                 return dict(entry)
         return None
 
+
+#: A wheel platform's OS family -> the ecosystem whose OS markers evaluate for it.
+_PLATFORM_ECOSYSTEM = {"windows": "windows", "macos": "homebrew"}
 
 _ECOSYSTEM_OS = {"homebrew": ("darwin", "Darwin", "posix"), "windows": ("win32", "Windows", "nt")}
 

@@ -26,6 +26,7 @@ from buildwise.knowledge.loader import (
     read_toml,
 )
 from buildwise.knowledge.model import (
+    PLATFORMS,
     build_identifier,
     build_package,
     normalize_name,
@@ -230,6 +231,13 @@ def validate(root: Path) -> list[Problem]:
             for entry in data.get("python", []):
                 if not re.fullmatch(r"3\.\d+", str(entry.get("version", ""))):
                     problems.append(Problem(relpath, f"bad python version entry {entry!r}"))
+            for entry in data.get("platform", []):
+                if entry.get("name") not in PLATFORMS:
+                    problems.append(Problem(relpath, f"unknown platform in {entry!r}"))
+                if not re.fullmatch(r"3\.\d+", str(entry.get("first_python", ""))):
+                    problems.append(Problem(relpath, f"bad first_python in {entry!r}"))
+                if not str(entry.get("source", "")).startswith("https://"):
+                    problems.append(Problem(relpath, f"platform entry without a source URL: {entry!r}"))
     if not any(kind == "pythons" for kind, *_ in loaded):
         problems.append(Problem("pythons.toml", "missing"))
     if not problems:
